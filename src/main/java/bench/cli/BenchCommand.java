@@ -1,0 +1,32 @@
+package bench.cli;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+/** {@code bench}: the top-level command; the work is in its subcommands. */
+@Command(name = "bench",
+        mixinStandardHelpOptions = true,
+        versionProvider = VersionProvider.class,
+        description = "Launch LLM serving topologies on Slurm and measure them.",
+        subcommands = {RunCommand.class, MockCommand.class},
+        usageHelpAutoWidth = false)
+public final class BenchCommand implements Runnable {
+    private final CliEnv env;
+
+    @Spec
+    CommandSpec spec;
+
+    BenchCommand(CliEnv env) {
+        this.env = env;
+    }
+
+    CliEnv env() {
+        return env;
+    }
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+}

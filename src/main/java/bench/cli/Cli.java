@@ -1,0 +1,76 @@
+package bench.cli;
+
+import bench.BenchException;
+import java.io.PrintWriter;
+import java.util.Arrays;
+import picocli.CommandLine;
+
+/**
+ * Builds the one {@link CommandLine} of bench, with its error handling: a user error prints
+ * one line ({@code bench: error: ...}) and exits non-zero; a stack trace only with
+ * {@code --verbose}.
+ */
+public final class Cli {
+    /** Exit code for bad command-line input. */
+    public static final int EXIT_USAGE = 2;
+    /** Exit code for an internal error (a bug). */
+    public static final int EXIT_INTERNAL = 70;
+    /** Exit code when stopped by Ctrl-C. */
+    public static final int EXIT_INTERRUPTED = 130;
+
+    private Cli() {}
+
+    public static int execute(String[] args) {
+        PrintWriter out = new PrintWriter(System.out, true);
+        PrintWriter err = new PrintWriter(System.err, true);
+        return create(CliEnv.system(), out, err, verbose(args)).execute(args);
+    }
+
+    public static CommandLine create(CliEnv env, PrintWriter out, PrintWriter err, boolean verbose) {
+        CommandLine cl = new CommandLine(new BenchCommand(env));
+        cl.setOut(out);
+        cl.setErr(err);
+        cl.setCaseInsensitiveEnumValuesAllowed(true);
+        cl.setAbbreviatedOptionsAllowed(false);
+        cl.setParameterExceptionHandler((ex, args) -> {
+            CommandLine c = ex.getCommandLine();
+            String msg = oneLine(ex.getMessage());
+            c.getErr().println(c.getCommandSpec().qualifiedName() + ": error: " + msg
+                    + " (see " + c.getCommandSpec().qualifiedName() + " --help)");
+            if (verbose) {
+                ex.printStackTrace(c.getErr());
+            }
+            c.getErr().flush();
+            return EXIT_USAGE;
+        });
+        cl.setExecutionExceptionHandler((ex, c, parseResult) -> {
+            if (ex instanceof BenchException be) {
+                c.getErr().println("bench: error: " + oneLine(be.getMessage()));
+                if (verbose) {
+                    be.printStackTrace(c.getErr());
+                }
+                c.getErr().flush();
+                return be.exitCode();
+            }
+            c.getErr().println("bench: internal error: " + oneLine(String.valueOf(ex))
+                    + (verbose ? "" : " (run with --verbose for the stack trace)"));
+            if (verbose) {
+                ex.printStackTrace(c.getErr());
+            }
+            c.getErr().flush();
+            return EXIT_INTERNAL;
+        });
+        return cl;
+    }
+
+    static boolean verbose(String[] args) {
+        return Arrays.asList(args).contains("--verbose");
+    }
+
+    static String oneLine(String s) {
+        if (s == null) {
+            return "unknown error";
+        }
+        return s.replaceAll("\\s*\\R\\s*", " ").trim();
+    }
+}

@@ -1,0 +1,143 @@
+package bench.cli;
+
+import bench.BenchException;
+import bench.load.RampUp;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import picocli.CommandLine.Option;
+
+/** How much load, when and how many at once (flags as {@code vllm bench serve}). */
+final class LoadOptions {
+    @Option(names = "--num-prompts", paramLabel = "N", defaultValue = "1000",
+            description = "Number of requests (default: ${DEFAULT-VALUE}).")
+    int numPrompts;
+
+    @Option(names = "--request-rate", paramLabel = "RPS", defaultValue = "inf",
+            description = "Requests per second, or inf to send all at once (default: ${DEFAULT-VALUE}).")
+    String requestRate;
+
+    @Option(names = "--burstiness", paramLabel = "B", defaultValue = "1.0",
+            description = "Gamma shape of the arrival gaps: 1 is Poisson, < 1 burstier, > 1 more regular (default: ${DEFAULT-VALUE}).")
+    double burstiness;
+
+    @Option(names = "--max-concurrency", paramLabel = "N",
+            description = "At most N requests in flight; due requests wait for a slot (default: no limit).")
+    Integer maxConcurrency;
+
+    @Option(names = "--num-warmups", paramLabel = "N", defaultValue = "0",
+            description = "Untimed requests through the same path before the run (default: ${DEFAULT-VALUE}).")
+    int numWarmups;
+
+    @Option(names = "--ramp-up-strategy", paramLabel = "linear|exponential",
+            description = "Ramp the request rate from --ramp-up-start-rps to --ramp-up-end-rps over the run.")
+    String rampUpStrategy;
+
+    @Option(names = "--ramp-up-start-rps", paramLabel = "RPS", description = "Ramp-up start rate.")
+    Double rampUpStartRps;
+
+    @Option(names = "--ramp-up-end-rps", paramLabel = "RPS", description = "Ramp-up end rate.")
+    Double rampUpEndRps;
+
+    @Option(names = "--request-timeout", paramLabel = "SECONDS", defaultValue = "21600",
+            description = "Fail a request that has not finished within this many seconds; 0 for none (default: ${DEFAULT-VALUE}).")
+    double requestTimeoutSeconds;
+
+    @Option(names = "--ready-check-timeout-sec", paramLabel = "SECONDS", defaultValue = "0",
+            description = "Before the run, retry a test request until it succeeds, up to this long; 0 skips (default: ${DEFAULT-VALUE}).")
+    int readyCheckTimeoutSeconds;
+
+    @Option(names = "--ignore-eos", negatable = true,
+            description = "Send ignore_eos so every request generates max_tokens (default: on for random data).")
+    Boolean ignoreEos;
+
+    @Option(names = "--continuous-usage-stats", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "Ask for usage in every chunk (vLLM), so events bundling several tokens are counted right (default: on).")
+    boolean continuousUsage;
+
+    @Option(names = "--goodput", arity = "1..*", paramLabel = "KEY:MS",
+            description = "Objectives for goodput, e.g. ttft:200 tpot:50 e2el:5000.")
+    List<String> goodput;
+
+    @Option(names = {"--percentiles", "--metric-percentiles"}, paramLabel = "P[,P...]", defaultValue = "50,90,99",
+            description = "Percentiles to report (default: ${DEFAULT-VALUE}).")
+    String percentiles;
+
+    @Option(names = "--temperature", description = "Sampling temperature.")
+    Double temperature;
+
+    @Option(names = "--top-p", description = "Top-p sampling.")
+    Double topP;
+
+    @Option(names = "--top-k", description = "Top-k sampling.")
+    Integer topK;
+
+    @Option(names = "--extra-body", paramLabel = "JSON", description = "JSON object merged into every request body.")
+    String extraBody;
+
+    @Option(names = "--request-id-prefix", paramLabel = "PREFIX",
+            description = "Prefix of the x-request-id header (default: bench-<random>-).")
+    String requestIdPrefix;
+
+    double rate() {
+        String r = requestRate.trim().toLowerCase(Locale.ROOT);
+        if (r.equals("inf") || r.equals("infinity")) {
+            return Double.POSITIVE_INFINITY;
+        }
+        try {
+            double v = Double.parseDouble(r);
+            if (!(v > 0)) {
+                throw new BenchException("--request-rate must be > 0 or inf");
+            }
+            return v;
+        } catch (NumberFormatException e) {
+            throw new BenchException("bad --request-rate '" + requestRate + "': a number or inf");
+        }
+    }
+
+    RampUp rampUp() {
+        if (rampUpStrategy == null) {
+            if (rampUpStartRps != null || rampUpEndRps != null) {
+                throw new BenchException("--ramp-up-start-rps/--ramp-up-end-rps need --ramp-up-strategy");
+            }
+            return null;
+        }
+        RampUp.Strategy s = switch (rampUpStrategy.toLowerCase(Locale.ROOT)) {
+            case "linear" -> RampUp.Strategy.LINEAR;
+            case "exponential" -> RampUp.Strategy.EXPONENTIAL;
+            default -> throw new BenchException("bad --ramp-up-strategy '" + rampUpStrategy + "': linear or exponential");
+        };
+        if (rampUpStartRps == null || rampUpEndRps == null) {
+            throw new BenchException("--ramp-up-strategy needs --ramp-up-start-rps and --ramp-up-end-rps");
+        }
+        try {
+            return new RampUp(s, rampUpStartRps, rampUpEndRps);
+        } catch (IllegalArgumentException e) {
+            throw new BenchException(e.getMessage());
+        }
+    }
+
+    List<Double> percentileList() {
+        List<Double> out = new ArrayList<>();
+        for (String p : percentiles.split(",")) {
+            if (p.isBlank()) {
+                continue;
+            }
+            try {
+                double v = Double.parseDouble(p.trim());
+                if (!(v > 0 && v <= 100)) {
+                    throw new BenchException("percentiles must be in (0, 100], got " + p.trim());
+                }
+                if (!out.contains(v)) {
+                    out.add(v);
+                }
+            } catch (NumberFormatException e) {
+                throw new BenchException("bad --percentiles value '" + p.trim() + "'");
+            }
+        }
+        if (out.isEmpty()) {
+            throw new BenchException("--percentiles needs at least one value");
+        }
+        return out;
+    }
+}

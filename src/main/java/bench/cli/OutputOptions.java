@@ -1,0 +1,32 @@
+package bench.cli;
+
+import java.nio.file.Path;
+import java.util.List;
+import picocli.CommandLine.Option;
+
+/** Where results go (flags as {@code vllm bench serve}). */
+final class OutputOptions {
+    @Option(names = "--save-result", description = "Write the result JSON.")
+    boolean saveResult;
+
+    @Option(names = "--save-detailed",
+            description = "Also stream one JSON line per request (times, lengths, token times, error) as it completes.")
+    boolean saveDetailed;
+
+    @Option(names = "--result-dir", paramLabel = "DIR", description = "Directory for result files (default: current).")
+    Path resultDir;
+
+    @Option(names = "--result-filename", paramLabel = "FILE",
+            description = "Result file name (default: LABEL-RATEqps[-concurrencyN]-MODEL-DATE.json).")
+    String resultFilename;
+
+    @Option(names = "--label", description = "Label of the run in results (default: the backend).")
+    String label;
+
+    @Option(names = "--metadata", arity = "1..*", paramLabel = "KEY=VALUE",
+            description = "Extra KEY=VALUE pairs stored in the result.")
+    List<String> metadata;
+
+    @Option(names = {"--disable-tqdm", "--no-progress"}, description = "No progress output.")
+    boolean noProgress;
+}

@@ -1,0 +1,201 @@
+package bench.load;
+
+import bench.BenchException;
+import bench.dataset.Sample;
+import bench.dataset.SampleSource;
+import bench.metrics.GoodputSlo;
+import bench.metrics.RunMetrics;
+import bench.openai.Endpoint;
+import bench.openai.RequestEncoder;
+import bench.openai.StreamClient;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.time.Clock;
+import java.util.function.Consumer;
+
+/**
+ * Runs one benchmark against an endpoint: optional ready check, warm-up requests through the
+ * same data path, then the timed run on the seeded schedule. I/O happens here and in the
+ * {@link StreamClient}; the arithmetic lives in {@link RequestAccounting}.
+ */
+public final class Benchmark {
+    private static final int FEED_LOOKAHEAD = 4096;
+    private static final int TOKEN_ARRAY_HINT = 4096;
+
+    private final Endpoint endpoint;
+    private final RunConfig config;
+    private final SampleSource source;
+    private final RequestEncoder encoder;
+    private final RunControl control;
+    private final Progress progress;
+    private final Consumer<RequestRecord> details;
+    private final Clock clock;
+
+    public Benchmark(Endpoint endpoint, RunConfig config, SampleSource source, RequestEncoder encoder,
+            RunControl control, Progress progress, Consumer<RequestRecord> details, Clock clock) {
+        if (source.size() < 1) {
+            throw new BenchException("the dataset is empty");
+        }
+        this.endpoint = endpoint;
+        this.config = config;
+        this.source = source;
+        this.encoder = encoder;
+        this.control = control;
+        this.progress = progress;
+        this.details = details;
+        this.clock = clock;
+    }
+
+    public RunOutcome run() {
+        try (StreamClient client = new StreamClient(endpoint)) {
+            control.onWakeup(client::wakeup);
+            if (!config.readyTimeout().isZero()) {
+                readyCheck(client);
+            }
+            if (config.numWarmups() > 0 && !control.stopRequested()) {
+                warmUp(client);
+            }
+            if (control.stopRequested()) {
+                return new RunOutcome(new RunMetrics(), clock.millis(), 0, 0, 0, config.numPrompts(), true, -1, 0, 0);
+            }
+            return mainRun(client);
+        } catch (IOException e) {
+            throw new BenchException("network error: " + e.getMessage(), e);
+        } finally {
+            control.onWakeup(() -> { });
+        }
+    }
+
+    private RunOutcome mainRun(StreamClient client) throws IOException {
+        long[] offsets = config.schedule();
+        int n = offsets.length;
+        RunMetrics metrics = new RunMetrics();
+        try (RequestFeed feed = new RequestFeed(n, FEED_LOOKAHEAD, this::prepare)) {
+            feed.awaitReady(Math.min(n, FEED_LOOKAHEAD));
+            progress.phase("Starting main benchmark run (" + n + " requests)...");
+            LoadDriver driver = new LoadDriver(client, feed, offsets, config.maxConcurrency(),
+                    config.requestTimeout().toNanos(), config.interruptGrace().toNanos(), metrics, control, details,
+                    TOKEN_ARRAY_HINT, config.requestIdPrefix(), config.ignoreEos(), config.goodput());
+            long readsBefore = client.stats().reads;
+            long tokensBefore = client.stats().tokens;
+            long cpuBefore = processCpuNanos();
+            long startEpoch = clock.millis();
+            Thread reporter = startReporter(driver);
+            try {
+                client.run(driver);
+            } finally {
+                reporter.interrupt();
+                try {
+                    reporter.join(1000);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                progress.end();
+            }
+            long cpu = cpuBefore < 0 ? -1 : processCpuNanos() - cpuBefore;
+            long duration = driver.endNanos() - driver.startNanos();
+            return new RunOutcome(metrics, startEpoch, duration, n == 0 ? 0 : offsets[n - 1], n - driver.notSent(),
+                    driver.notSent(), driver.stopped(), cpu, client.stats().reads - readsBefore,
+                    client.stats().tokens - tokensBefore);
+        }
+    }
+
+    private RequestFeed.Prepared prepare(int index) {
+        Sample s = source.get(index);
+        byte[] bytes = encoder.encode(s.prompt(), s.outputTokens(), config.requestIdPrefix() + index);
+        return new RequestFeed.Prepared(index, bytes, s.promptTokens(), s.outputTokens());
+    }
+
+    /** Sends the first sample until it succeeds (vLLM's --ready-check-timeout-sec). */
+    private void readyCheck(StreamClient client) throws IOException {
+        progress.phase("Waiting for the endpoint to answer a first request (up to "
+                + config.readyTimeout().toSeconds() + " s)...");
+        long deadline = System.nanoTime() + config.readyTimeout().toNanos();
+        String last = "no answer";
+        while (!control.stopRequested()) {
+            RequestRecord r = single(client);
+            if (r != null && r.success()) {
+                return;
+            }
+            if (r != null) {
+                last = r.error() + ": " + r.errorDetail();
+            }
+            if (System.nanoTime() >= deadline) {
+                break;
+            }
+            sleepQuietly(1000);
+        }
+        if (!control.stopRequested()) {
+            throw new BenchException("the endpoint did not answer a test request successfully within "
+                    + config.readyTimeout().toSeconds() + " s; last error " + last);
+        }
+    }
+
+    /** One request with the first sample; null if the run was stopped before it ended. */
+    private RequestRecord single(StreamClient client) throws IOException {
+        Sample s = source.get(0);
+        RequestRecord[] done = new RequestRecord[1];
+        String prefix = config.requestIdPrefix() + "ready-";
+        try (RequestFeed feed = new RequestFeed(1, 1, i -> new RequestFeed.Prepared(0,
+                encoder.encode(s.prompt(), s.outputTokens(), prefix + "0"), s.promptTokens(), s.outputTokens()))) {
+            LoadDriver driver = new LoadDriver(client, feed, new long[1], 1, config.requestTimeout().toNanos(),
+                    0, new RunMetrics(), control, r -> done[0] = r, TOKEN_ARRAY_HINT, prefix, config.ignoreEos(),
+                    GoodputSlo.NONE);
+            client.run(driver);
+        }
+        return done[0];
+    }
+
+    private void warmUp(StreamClient client) throws IOException {
+        int n = config.numWarmups();
+        progress.phase("Warming up with " + n + " requests...");
+        Sample s = source.get(0);
+        RunMetrics scratch = new RunMetrics();
+        int conc = config.maxConcurrency() == 0 ? n : Math.min(n, config.maxConcurrency());
+        try (RequestFeed feed = new RequestFeed(n, Math.min(n, FEED_LOOKAHEAD), i -> new RequestFeed.Prepared(i,
+                encoder.encode(s.prompt(), s.outputTokens(), config.requestIdPrefix() + "warmup-" + i),
+                s.promptTokens(), s.outputTokens()))) {
+            LoadDriver driver = new LoadDriver(client, feed, new long[n], conc, config.requestTimeout().toNanos(),
+                    config.interruptGrace().toNanos(), scratch, control, null, TOKEN_ARRAY_HINT,
+                    config.requestIdPrefix() + "warmup-", config.ignoreEos(), GoodputSlo.NONE);
+            client.run(driver);
+        }
+        if (scratch.failed() > 0 && !control.stopRequested()) {
+            var f = scratch.failures().get(0);
+            progress.phase("Warm-up: " + scratch.failed() + " of " + n + " requests failed (first: " + f.kind() + ": "
+                    + f.detail() + ")");
+        }
+    }
+
+    private Thread startReporter(LoadDriver driver) {
+        long t0 = System.nanoTime();
+        Thread t = Thread.ofPlatform().daemon().name("bench-progress").start(() -> {
+            while (!Thread.currentThread().isInterrupted()) {
+                progress.update(driver.doneCount, driver.failedCount, driver.total(), driver.tokenCount,
+                        (System.nanoTime() - t0) / 1e9);
+                try {
+                    Thread.sleep(250);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        });
+        return t;
+    }
+
+    private static long processCpuNanos() {
+        var os = ManagementFactory.getOperatingSystemMXBean();
+        if (os instanceof com.sun.management.OperatingSystemMXBean sun) {
+            return sun.getProcessCpuTime();
+        }
+        return -1;
+    }
+
+    private static void sleepQuietly(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,20 @@
+package bench.load;
+
+import bench.metrics.RunMetrics;
+
+/**
+ * What a run measured, before it is summarised.
+ *
+ * @param metrics          the accumulator (not modified after the run)
+ * @param startEpochMillis wall-clock start of the main run
+ * @param durationNanos    from the first scheduled send to the last completion
+ * @param scheduleNanos    offset of the last scheduled send (0 for rate inf)
+ * @param sent             requests sent
+ * @param notSent          requests never sent because the run was interrupted
+ * @param interrupted      whether Ctrl-C stopped the run
+ * @param cpuNanos         CPU time the client process used during the main run, -1 if unknown
+ * @param reads            socket reads on the streaming path
+ * @param tokensRead       tokens counted on the streaming path (all requests)
+ */
+public record RunOutcome(RunMetrics metrics, long startEpochMillis, long durationNanos, long scheduleNanos,
+        int sent, int notSent, boolean interrupted, long cpuNanos, long reads, long tokensRead) {}

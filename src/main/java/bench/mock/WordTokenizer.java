@@ -1,0 +1,134 @@
+package bench.mock;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The mock's tokenizer: a fixed vocabulary of single characters and pseudo-words. Text is
+ * split on whitespace; a known word is one token, an unknown one is spelled out character by
+ * character. Decoding joins tokens with spaces, so every id sequence survives a decode and
+ * re-encode unchanged, and clients can build prompts of exact length through
+ * {@code /tokenize} and {@code /detokenize}.
+ */
+public final class WordTokenizer {
+    private static final String[] SYLLABLES = {
+        "ka", "lo", "mi", "ne", "ru", "ta", "zo", "vi", "pe", "su", "da", "fi", "go", "hu", "ja",
+        "be", "co", "xi", "wy", "qu", "an", "el", "is", "or", "um", "th", "st", "gr", "pl", "br",
+    };
+    /** Id of the token used for characters outside the vocabulary. */
+    public static final int UNKNOWN = 0;
+
+    private final String[] vocab;
+    private final Map<String, Integer> ids = new HashMap<>();
+
+    public WordTokenizer() {
+        List<String> words = new ArrayList<>();
+        words.add("?");
+        for (char c = 'a'; c <= 'z'; c++) {
+            words.add(String.valueOf(c));
+        }
+        for (char c = 'A'; c <= 'Z'; c++) {
+            words.add(String.valueOf(c));
+        }
+        for (char c = '0'; c <= '9'; c++) {
+            words.add(String.valueOf(c));
+        }
+        for (char c : ".,;:!'\"()-".toCharArray()) {
+            words.add(String.valueOf(c));
+        }
+        for (String a : SYLLABLES) {
+            words.add(a);
+        }
+        for (String a : SYLLABLES) {
+            for (String b : SYLLABLES) {
+                words.add(a + b);
+            }
+        }
+        for (String a : SYLLABLES) {
+            for (String b : SYLLABLES) {
+                for (String c : SYLLABLES) {
+                    words.add(a + b + c);
+                }
+            }
+        }
+        vocab = words.toArray(String[]::new);
+        for (int i = 0; i < vocab.length; i++) {
+            ids.putIfAbsent(vocab[i], i);
+        }
+    }
+
+    public int vocabSize() {
+        return vocab.length;
+    }
+
+    public String token(int id) {
+        return id >= 0 && id < vocab.length ? vocab[id] : vocab[UNKNOWN];
+    }
+
+    public boolean valid(int id) {
+        return id >= 0 && id < vocab.length;
+    }
+
+    /** Token ids of {@code text}. */
+    public int[] encode(CharSequence text) {
+        IntList out = new IntList();
+        int n = text.length();
+        int i = 0;
+        while (i < n) {
+            while (i < n && Character.isWhitespace(text.charAt(i))) {
+                i++;
+            }
+            int start = i;
+            while (i < n && !Character.isWhitespace(text.charAt(i))) {
+                i++;
+            }
+            if (start == i) {
+                break;
+            }
+            String word = text.subSequence(start, i).toString();
+            Integer id = ids.get(word);
+            if (id != null) {
+                out.add(id);
+            } else {
+                for (int k = 0; k < word.length(); k++) {
+                    out.add(ids.getOrDefault(String.valueOf(word.charAt(k)), UNKNOWN));
+                }
+            }
+        }
+        return out.toArray();
+    }
+
+    /** Number of tokens in {@code text}, without building the id array. */
+    public int count(CharSequence text) {
+        return encode(text).length;
+    }
+
+    public String decode(int[] tokens) {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < tokens.length; i++) {
+            if (i > 0) {
+                sb.append(' ');
+            }
+            sb.append(token(tokens[i]));
+        }
+        return sb.toString();
+    }
+
+    private static final class IntList {
+        private int[] a = new int[64];
+        private int n;
+
+        void add(int v) {
+            if (n == a.length) {
+                a = java.util.Arrays.copyOf(a, n * 2);
+            }
+            a[n++] = v;
+        }
+
+        int[] toArray() {
+            return java.util.Arrays.copyOf(a, n);
+        }
+    }
+}

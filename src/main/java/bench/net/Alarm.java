@@ -1,0 +1,67 @@
+package bench.net;
+
+import java.nio.channels.Selector;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * Wakes a selector at a precise instant. {@link Selector#select(long)} only has millisecond
+ * resolution (epoll_wait), which would make scheduled sends and token writes up to a
+ * millisecond late; this thread parks until the armed deadline (about 50-100 us of slack on
+ * Linux) and then calls {@link Selector#wakeup()}. The event loop keeps a millisecond
+ * select timeout as a backstop.
+ */
+public final class Alarm implements AutoCloseable {
+    private static final long NONE = Long.MAX_VALUE;
+
+    private final Selector selector;
+    private final Thread thread;
+    private final AtomicLong deadlineNanos = new AtomicLong(NONE);
+    private volatile boolean closed;
+
+    public Alarm(Selector selector, String name) {
+        this.selector = selector;
+        this.thread = Thread.ofPlatform().daemon().name(name).unstarted(this::loop);
+        this.thread.start();
+    }
+
+    /** Asks for a wake-up at {@code deadline} ({@link System#nanoTime()} scale). */
+    public void arm(long deadline) {
+        if (deadlineNanos.getAndSet(deadline) != deadline) {
+            LockSupport.unpark(thread);
+        }
+    }
+
+    public void disarm() {
+        deadlineNanos.set(NONE);
+    }
+
+    private void loop() {
+        while (!closed) {
+            long d = deadlineNanos.get();
+            if (d == NONE) {
+                LockSupport.park(this);
+                continue;
+            }
+            long wait = d - System.nanoTime();
+            if (wait > 0) {
+                LockSupport.parkNanos(this, wait);
+                continue;
+            }
+            if (deadlineNanos.compareAndSet(d, NONE)) {
+                selector.wakeup();
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        LockSupport.unpark(thread);
+        try {
+            thread.join(1000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,132 @@
+package bench.openai;
+
+import bench.BenchException;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Builds the complete HTTP/1.1 bytes of a streaming completion request, ahead of its send
+ * time. Thread-safe (used by the feed thread).
+ *
+ * <p>Body: {@code model}, {@code prompt} (completions) or {@code messages} (chat),
+ * {@code max_tokens} (chat: {@code max_completion_tokens}, as vLLM's benchmark), {@code stream: true},
+ * {@code stream_options: {include_usage, continuous_usage_stats}}, {@code ignore_eos} when
+ * set, then the extra body fields, which win.
+ */
+public final class RequestEncoder {
+
+    /** The OpenAI API flavour, from the endpoint path. */
+    public enum Api { COMPLETIONS, CHAT }
+
+    private final ObjectMapper mapper = new ObjectMapper();
+    private final Api api;
+    private final String model;
+    private final boolean ignoreEos;
+    private final boolean continuousUsage;
+    private final ObjectNode extraBody;
+    private final byte[] head;
+
+    /**
+     * @param path            API path, e.g. {@code /v1/completions}
+     * @param headers         extra headers (--header and Authorization); x-request-id is added per request
+     * @param continuousUsage ask for usage in every chunk (vLLM's continuous_usage_stats), so
+     *                        events that carry several tokens are counted right
+     */
+    public RequestEncoder(Endpoint endpoint, String path, String model, Map<String, String> headers,
+            boolean ignoreEos, boolean continuousUsage, ObjectNode extraBody) {
+        this.api = apiOf(path);
+        this.model = model;
+        this.ignoreEos = ignoreEos;
+        this.continuousUsage = continuousUsage;
+        this.extraBody = extraBody == null ? mapper.createObjectNode() : extraBody.deepCopy();
+        Map<String, String> h = new LinkedHashMap<>();
+        h.put("Host", endpoint.hostHeader());
+        h.put("User-Agent", "bench");
+        h.put("Accept", "text/event-stream");
+        h.put("Content-Type", "application/json");
+        for (Map.Entry<String, String> e : headers.entrySet()) {
+            validateHeader(e.getKey(), e.getValue());
+            String existing = h.keySet().stream().filter(k -> k.equalsIgnoreCase(e.getKey())).findFirst().orElse(null);
+            if (existing != null) {
+                h.remove(existing);
+            }
+            h.put(e.getKey(), e.getValue());
+        }
+        StringBuilder sb = new StringBuilder();
+        sb.append("POST ").append(endpoint.target(path)).append(" HTTP/1.1\r\n");
+        h.forEach((k, v) -> sb.append(k).append(": ").append(v).append("\r\n"));
+        this.head = sb.toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    public static Api apiOf(String path) {
+        String p = path.toLowerCase(Locale.ROOT);
+        if (p.endsWith("/chat/completions")) {
+            return Api.CHAT;
+        }
+        if (p.endsWith("/completions")) {
+            return Api.COMPLETIONS;
+        }
+        throw new BenchException("unsupported --endpoint '" + path + "': use /v1/completions or /v1/chat/completions");
+    }
+
+    public Api api() {
+        return api;
+    }
+
+    /** The JSON body for a prompt. */
+    public ObjectNode body(String prompt, int maxTokens) {
+        ObjectNode body = mapper.createObjectNode();
+        body.put("model", model);
+        if (api == Api.CHAT) {
+            ObjectNode msg = body.putArray("messages").addObject();
+            msg.put("role", "user");
+            msg.put("content", prompt);
+            body.put("max_completion_tokens", maxTokens);
+        } else {
+            body.put("prompt", prompt);
+            body.put("max_tokens", maxTokens);
+        }
+        body.put("stream", true);
+        ObjectNode so = body.putObject("stream_options");
+        so.put("include_usage", true);
+        if (continuousUsage) {
+            so.put("continuous_usage_stats", true);
+        }
+        if (ignoreEos) {
+            body.put("ignore_eos", true);
+        }
+        body.setAll(extraBody);
+        return body;
+    }
+
+    /** Complete request bytes: request line, headers, x-request-id, Content-Length, body. */
+    public byte[] encode(String prompt, int maxTokens, String requestId) {
+        byte[] json;
+        try {
+            json = mapper.writeValueAsBytes(body(prompt, maxTokens));
+        } catch (JsonProcessingException e) {
+            throw new BenchException("cannot encode request body: " + e.getMessage(), e);
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream(head.length + json.length + 96);
+        out.writeBytes(head);
+        out.writeBytes(("x-request-id: " + requestId + "\r\nContent-Length: " + json.length + "\r\n\r\n")
+                .getBytes(StandardCharsets.US_ASCII));
+        out.writeBytes(json);
+        return out.toByteArray();
+    }
+
+    private static void validateHeader(String name, String value) {
+        if (name.isEmpty() || !name.chars().allMatch(c -> c > 32 && c < 127 && c != ':')) {
+            throw new BenchException("bad header name '" + name + "'");
+        }
+        if (value.chars().anyMatch(c -> c == '\r' || c == '\n')) {
+            throw new BenchException("header " + name + " has a line break in its value");
+        }
+    }
+}

@@ -1,0 +1,540 @@
+package bench.openai;
+
+import bench.net.Alarm;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.Iterator;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The token-streaming data path: one NIO selector on its own thread, HTTP/1.1 keep-alive
+ * connections, chunked and SSE framing parsed from a shared direct read buffer, one
+ * {@link System#nanoTime()} per read, and nothing allocated per token. Requests arrive
+ * pre-encoded. Everything here, including the {@link Driver} and the {@link StreamHandler}s,
+ * runs on the thread that called {@link #run}.
+ */
+public final class StreamClient implements AutoCloseable {
+
+    /** The load logic, called on the loop thread at every turn. */
+    public interface Driver {
+        /**
+         * Starts whatever is due (via {@link StreamClient#send}); returns the next instant it
+         * needs a turn, on the {@link System#nanoTime()} scale, or {@link Long#MAX_VALUE}.
+         */
+        long tick(long nowNanos);
+
+        /** When true, {@link #run} returns. */
+        boolean finished();
+    }
+
+    /** Counters of the data path, for the self-check. */
+    public static final class Stats {
+        public long reads;
+        public long bytesRead;
+        public long tokenEvents;
+        public long tokens;
+        public long connectionsOpened;
+        public long retriedOnStaleConnection;
+    }
+
+    private static final int READ_BUFFER_BYTES = 256 * 1024;
+    private static final int ERROR_SNIPPET_BYTES = 512;
+    private static final long TIMEOUT_SCAN_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
+    private static final long SPIN_NANOS = TimeUnit.MICROSECONDS.toNanos(30);
+
+    private final Endpoint endpoint;
+    private final InetSocketAddress address;
+    private final Selector selector;
+    private final Alarm alarm;
+    private final ByteBuffer readBuffer = ByteBuffer.allocateDirect(READ_BUFFER_BYTES);
+    private final EventScanner scanner = new EventScanner();
+    private final EventFields fields = new EventFields();
+    private final ArrayDeque<Conn> idle = new ArrayDeque<>();
+    private final Conn busy = new Conn(); // sentinel of the circular list of busy connections
+    private final Stats stats = new Stats();
+    private int inFlight;
+    private long nextTimeoutScan;
+
+    public StreamClient(Endpoint endpoint) throws IOException {
+        if (endpoint.tls()) {
+            throw new bench.BenchException("https endpoints are not supported by the streaming client yet; "
+                    + "use http:// (e.g. through a local TLS-terminating proxy)");
+        }
+        this.endpoint = endpoint;
+        this.address = new InetSocketAddress(endpoint.host(), endpoint.port());
+        if (address.isUnresolved()) {
+            throw new bench.BenchException("cannot resolve host '" + endpoint.host() + "'");
+        }
+        this.selector = Selector.open();
+        this.alarm = new Alarm(selector, "bench-client-alarm");
+        busy.prev = busy;
+        busy.next = busy;
+    }
+
+    public Endpoint endpoint() {
+        return endpoint;
+    }
+
+    public Stats stats() {
+        return stats;
+    }
+
+    public int inFlight() {
+        return inFlight;
+    }
+
+    /** Thread-safe: makes the loop take a turn now. */
+    public void wakeup() {
+        selector.wakeup();
+    }
+
+    /**
+     * Starts a request (loop thread only). The handler hears of it through
+     * {@link StreamHandler#onComplete} exactly once, possibly before this returns.
+     *
+     * @param request      the complete HTTP request bytes
+     * @param timeoutNanos per-request timeout, or 0 for none
+     */
+    public void send(byte[] request, StreamHandler handler, long timeoutNanos, long nowNanos) {
+        inFlight++;
+        Conn c = idle.pollFirst();
+        boolean reused = c != null;
+        if (c == null) {
+            c = new Conn();
+        }
+        c.begin(request, handler, timeoutNanos > 0 ? nowNanos + timeoutNanos : Long.MAX_VALUE, reused);
+        linkBusy(c);
+        if (reused) {
+            c.write();
+        } else {
+            c.connect(nowNanos);
+        }
+    }
+
+    /** Runs the loop until the driver says it is finished. */
+    public void run(Driver driver) throws IOException {
+        nextTimeoutScan = System.nanoTime() + TIMEOUT_SCAN_NANOS;
+        while (true) {
+            long now = System.nanoTime();
+            long next = driver.tick(now);
+            if (driver.finished()) {
+                alarm.disarm();
+                return;
+            }
+            if (now >= nextTimeoutScan) {
+                scanTimeouts(now);
+                nextTimeoutScan = now + TIMEOUT_SCAN_NANOS;
+            }
+            long deadline = Math.min(next, nextTimeoutScan);
+            long wait = deadline - System.nanoTime();
+            if (wait <= SPIN_NANOS) {
+                alarm.disarm();
+                selector.selectNow();
+            } else {
+                if (next != Long.MAX_VALUE && next <= deadline) {
+                    alarm.arm(next);
+                } else {
+                    alarm.disarm();
+                }
+                selector.select(Math.max(1, TimeUnit.NANOSECONDS.toMillis(wait + 999_999)));
+            }
+            Iterator<SelectionKey> it = selector.selectedKeys().iterator();
+            while (it.hasNext()) {
+                SelectionKey key = it.next();
+                it.remove();
+                ((Conn) key.attachment()).ready(key);
+            }
+        }
+    }
+
+    /** Fails every request still in flight with {@code kind}, closing their connections. */
+    public void abortAll(FailureKind kind, String why) {
+        long now = System.nanoTime();
+        while (busy.next != busy) {
+            Conn c = busy.next;
+            c.fail(now, kind, why, false);
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        alarm.close();
+        abortAll(FailureKind.INTERRUPTED, "client closed");
+        for (Conn c : idle) {
+            c.closeChannel();
+        }
+        idle.clear();
+        selector.close();
+    }
+
+    private void scanTimeouts(long now) {
+        Conn c = busy.next;
+        while (c != busy) {
+            Conn next = c.next;
+            if (now >= c.deadline) {
+                c.fail(now, FailureKind.TIMEOUT, "no complete response within the request timeout", false);
+            }
+            c = next;
+        }
+    }
+
+    private void linkBusy(Conn c) {
+        c.prev = busy.prev;
+        c.next = busy;
+        busy.prev.next = c;
+        busy.prev = c;
+    }
+
+    private static void unlink(Conn c) {
+        if (c.prev != null) {
+            c.prev.next = c.next;
+            c.next.prev = c.prev;
+            c.prev = null;
+            c.next = null;
+        }
+    }
+
+    /** One connection and the exchange it carries. */
+    private final class Conn implements HttpResponseParser.Handler, SseParser.Listener {
+        Conn prev;
+        Conn next;
+        SocketChannel channel;
+        SelectionKey key;
+        final HttpResponseParser http = new HttpResponseParser(this);
+        final SseParser sse = new SseParser(this);
+
+        // the current exchange
+        byte[] request;
+        ByteBuffer out;
+        StreamHandler handler;
+        long deadline;
+        boolean reused;
+        boolean responseStarted;
+        long readNanos;
+        int status;
+        boolean streaming;
+        byte[] errorBody;
+        int errorBodyLen;
+        FailureKind failure;
+        String failureDetail;
+        long promptTokens;
+        long completionTokens;
+        long tokensSeen;
+        int tokenEvents;
+        boolean sawDone;
+
+        void begin(byte[] req, StreamHandler h, long dl, boolean wasReused) {
+            request = req;
+            out = ByteBuffer.wrap(req);
+            handler = h;
+            deadline = dl;
+            reused = wasReused;
+            responseStarted = false;
+            status = 0;
+            streaming = false;
+            errorBodyLen = 0;
+            failure = null;
+            failureDetail = null;
+            promptTokens = -1;
+            completionTokens = -1;
+            tokensSeen = 0;
+            tokenEvents = 0;
+            sawDone = false;
+            http.reset();
+            sse.reset();
+        }
+
+        void connect(long now) {
+            try {
+                channel = SocketChannel.open();
+                channel.configureBlocking(false);
+                channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
+                channel.setOption(StandardSocketOptions.SO_KEEPALIVE, true);
+                stats.connectionsOpened++;
+                if (channel.connect(address)) {
+                    key = channel.register(selector, SelectionKey.OP_READ, this);
+                    write();
+                } else {
+                    key = channel.register(selector, SelectionKey.OP_CONNECT, this);
+                }
+            } catch (IOException e) {
+                fail(now, FailureKind.CONNECT_ERROR, "connect to " + endpoint + ": " + message(e), false);
+            }
+        }
+
+        void ready(SelectionKey k) {
+            if (!k.isValid()) {
+                return;
+            }
+            int ops = k.readyOps();
+            if ((ops & SelectionKey.OP_CONNECT) != 0) {
+                try {
+                    channel.finishConnect();
+                } catch (IOException e) {
+                    fail(System.nanoTime(), FailureKind.CONNECT_ERROR, "connect to " + endpoint + ": " + message(e), false);
+                    return;
+                }
+                k.interestOps(SelectionKey.OP_READ);
+                write();
+                return;
+            }
+            if ((ops & SelectionKey.OP_WRITE) != 0) {
+                write();
+            }
+            if ((ops & SelectionKey.OP_READ) != 0 && k.isValid()) {
+                read();
+            }
+        }
+
+        void write() {
+            try {
+                channel.write(out);
+            } catch (IOException e) {
+                long now = System.nanoTime();
+                if (!retryStale(now)) {
+                    fail(now, FailureKind.CONNECTION_CUT, "writing the request: " + message(e), false);
+                }
+                return;
+            }
+            if (out.hasRemaining()) {
+                key.interestOps(SelectionKey.OP_READ | SelectionKey.OP_WRITE);
+            } else {
+                key.interestOps(SelectionKey.OP_READ);
+                out = null;
+                handler.onWritten(System.nanoTime());
+            }
+        }
+
+        void read() {
+            ByteBuffer buf = readBuffer;
+            while (true) {
+                buf.clear();
+                int n;
+                try {
+                    n = channel.read(buf);
+                } catch (IOException e) {
+                    long now = System.nanoTime();
+                    if (handler == null) {
+                        discardIdle();
+                    } else if (!retryStale(now)) {
+                        fail(now, FailureKind.CONNECTION_CUT, "connection error after " + tokensSeen + " tokens: "
+                                + message(e), false);
+                    }
+                    return;
+                }
+                long now = System.nanoTime();
+                if (n < 0) {
+                    onEof(now);
+                    return;
+                }
+                if (n == 0) {
+                    return;
+                }
+                stats.reads++;
+                stats.bytesRead += n;
+                if (handler == null) {
+                    // bytes on an idle connection: the server is not speaking HTTP/1.1 keep-alive
+                    discardIdle();
+                    return;
+                }
+                readNanos = now;
+                responseStarted = true;
+                try {
+                    http.feed(buf, 0, n);
+                } catch (HttpResponseParser.ParseException e) {
+                    fail(now, FailureKind.MALFORMED, "bad HTTP response: " + e.getMessage(), false);
+                    return;
+                }
+                if (handler == null || n < buf.capacity()) {
+                    return; // done, or the socket is drained
+                }
+            }
+        }
+
+        private void onEof(long now) {
+            if (handler == null) {
+                discardIdle();
+                return;
+            }
+            if (!responseStarted && retryStale(now)) {
+                return;
+            }
+            if (http.eof()) {
+                return; // close-delimited body completed (onMessageComplete ran)
+            }
+            String where = !http.hasStatus() ? "before the status line"
+                    : "after " + tokensSeen + " tokens (" + tokenEvents + " events)";
+            fail(now, FailureKind.CONNECTION_CUT, "connection closed by the server " + where, false);
+        }
+
+        /** A kept-alive connection the server had already closed: redo on a fresh one. */
+        private boolean retryStale(long now) {
+            if (!reused || responseStarted) {
+                return false;
+            }
+            stats.retriedOnStaleConnection++;
+            closeChannel();
+            begin(request, handler, deadline, false);
+            connect(now);
+            return true;
+        }
+
+        @Override
+        public void onStatus(int code) {
+            status = code;
+        }
+
+        @Override
+        public void onHeadersComplete(HttpResponseParser.Headers headers) {
+            streaming = headers.status() / 100 == 2;
+            if (!streaming && errorBody == null) {
+                errorBody = new byte[ERROR_SNIPPET_BYTES];
+            }
+        }
+
+        @Override
+        public void onBody(ByteBuffer buf, int from, int to) {
+            if (streaming) {
+                sse.feed(buf, from, to);
+            } else {
+                int n = Math.min(to - from, errorBody.length - errorBodyLen);
+                if (n > 0) {
+                    buf.get(from, errorBody, errorBodyLen, n);
+                    errorBodyLen += n;
+                }
+            }
+        }
+
+        @Override
+        public void onMessageComplete() {
+            if (handler == null) {
+                return;
+            }
+            long now = readNanos;
+            if (streaming) {
+                sse.finish();
+            }
+            if (status / 100 != 2) {
+                String body = new String(errorBody, 0, errorBodyLen, StandardCharsets.UTF_8)
+                        .replaceAll("\\s+", " ").trim();
+                fail(now, FailureKind.HTTP_ERROR, "HTTP " + status + (body.isEmpty() ? "" : ": " + body),
+                        http.keepAlive());
+                return;
+            }
+            if (failure != null) {
+                fail(now, failure, failureDetail, http.keepAlive());
+            } else if (!sawDone) {
+                fail(now, FailureKind.MISSING_DONE, "stream ended without data: [DONE] after " + tokensSeen
+                        + " tokens", http.keepAlive());
+            } else if (tokensSeen == 0) {
+                fail(now, FailureKind.NO_TOKENS, "stream carried no tokens", http.keepAlive());
+            } else {
+                complete(now, null, null, http.keepAlive());
+            }
+        }
+
+        @Override
+        public void onEvent(byte[] data, int length, String eventName) {
+            if (failure != null || handler == null) {
+                return;
+            }
+            EventFields f = fields;
+            scanner.scan(data, length, f);
+            if (f.done) {
+                sawDone = true;
+                return;
+            }
+            if (f.malformed) {
+                failure = FailureKind.MALFORMED;
+                failureDetail = "malformed event: " + snippet(data, 0, length);
+                return;
+            }
+            if (f.error || "error".equals(eventName)) {
+                failure = FailureKind.INBAND_ERROR;
+                failureDetail = "error event: " + snippet(data, f.errorFrom, f.errorLen > 0 ? f.errorLen : length);
+                return;
+            }
+            if (f.promptTokens >= 0) {
+                promptTokens = f.promptTokens;
+            }
+            int k = 0;
+            if (f.completionTokens >= 0) {
+                completionTokens = f.completionTokens;
+                if (f.choices > 0) {
+                    k = (int) Math.max(0, f.completionTokens - tokensSeen);
+                }
+            } else if (f.choices > 0 && f.hasContent) {
+                k = 1;
+            }
+            if (k > 0) {
+                tokensSeen += k;
+                tokenEvents++;
+                stats.tokenEvents++;
+                stats.tokens += k;
+                handler.onTokens(readNanos, k);
+            }
+        }
+
+        void fail(long now, FailureKind kind, String why, boolean keepAlive) {
+            complete(now, kind, why, keepAlive);
+        }
+
+        private void complete(long now, FailureKind kind, String why, boolean keepAlive) {
+            StreamHandler h = handler;
+            if (h == null) {
+                return;
+            }
+            StreamOutcome outcome = new StreamOutcome(kind, why, status, promptTokens, completionTokens,
+                    tokensSeen, tokenEvents, sawDone);
+            handler = null;
+            request = null;
+            out = null;
+            unlink(this);
+            inFlight--;
+            if (keepAlive && channel != null && channel.isOpen()) {
+                idle.addFirst(this); // the response ended cleanly: the connection can carry another
+            } else {
+                closeChannel();
+            }
+            h.onComplete(now, outcome);
+        }
+
+        private void discardIdle() {
+            idle.remove(this);
+            closeChannel();
+        }
+
+        void closeChannel() {
+            if (key != null) {
+                key.cancel();
+                key = null;
+            }
+            if (channel != null) {
+                try {
+                    channel.close();
+                } catch (IOException ignored) {
+                    // closing: nothing left to do
+                }
+                channel = null;
+            }
+        }
+    }
+
+    private static String snippet(byte[] data, int from, int len) {
+        int n = Math.min(len, 300);
+        String s = new String(data, from, n, StandardCharsets.UTF_8).replaceAll("\\s+", " ").trim();
+        return n < len ? s + "..." : s;
+    }
+
+    private static String message(IOException e) {
+        String m = e.getMessage();
+        return m == null ? e.getClass().getSimpleName() : m;
+    }
+}

@@ -1,0 +1,47 @@
+package bench.report;
+
+import bench.load.RunOutcome;
+import bench.metrics.LatencyRecorder;
+import bench.metrics.LatencySummary;
+import bench.metrics.Metric;
+import bench.metrics.RunMetrics;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+
+/** Turns a run's measurements into its immutable {@link RunResult}. Pure. */
+public final class Summarizer {
+    private static final DateTimeFormatter VLLM_DATE = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss");
+
+    private Summarizer() {}
+
+    public static RunResult summarize(RunInfo info, RunOutcome outcome, int numPrompts, double requestRate,
+            double burstiness, int maxConcurrency, boolean goodputEnabled, List<Double> percentiles, ZoneId zone) {
+        RunMetrics m = outcome.metrics();
+        double durationS = outcome.durationNanos() / 1e9;
+        double perS = durationS > 0 ? 1 / durationS : 0;
+        Map<Metric, LatencySummary> latencies = new EnumMap<>(Metric.class);
+        Map<Metric, String> histograms = new EnumMap<>(Metric.class);
+        for (Metric metric : Metric.values()) {
+            LatencyRecorder r = m.recorder(metric);
+            latencies.put(metric, r.summary(percentiles));
+            histograms.put(metric, r.toBase64());
+        }
+        double scheduleS = outcome.scheduleNanos() / 1e9;
+        double offered = Double.isInfinite(requestRate) || scheduleS <= 0 ? Double.POSITIVE_INFINITY
+                : numPrompts / scheduleS;
+        String date = VLLM_DATE.format(Instant.ofEpochMilli(outcome.startEpochMillis()).atZone(zone));
+        return new RunResult(RunResult.SCHEMA_VERSION, date, info, numPrompts, requestRate, burstiness,
+                maxConcurrency == 0 ? null : maxConcurrency, durationS, m.completed(), m.failed(), outcome.notSent(),
+                outcome.interrupted(), m.totalInputTokens(), m.totalOutputTokens(), m.completed() * perS,
+                goodputEnabled ? m.goodCompleted() * perS : null, m.totalOutputTokens() * perS,
+                (m.totalInputTokens() + m.totalOutputTokens()) * perS, m.peakOutputTokensPerSecond(),
+                m.peakConcurrency(), offered, outcome.sent() * perS, m.outputTokensFromUsage(),
+                m.inputTokensFromUsage(), latencies, histograms, m.failuresByKind(), m.failures(),
+                outcome.cpuNanos() < 0 ? -1 : outcome.cpuNanos() / 1e9, outcome.reads(), outcome.tokensRead(),
+                percentiles);
+    }
+}
