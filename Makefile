@@ -10,7 +10,7 @@ MVN ?= mvn
 MVN_FLAGS ?= -B -q -Dstyle.color=never
 SHELL_SOURCES := bench $(wildcard src/main/sh/*.sh) $(wildcard slurm/*.sh slurm/*.sbatch) .ci/run
 
-.PHONY: build test demo perf clean check-java shellcheck
+.PHONY: build test golden demo perf clean check-java shellcheck
 
 check-java:
 	@if [ -z "$(JAVA_HOME_FOUND)" ]; then src/main/sh/java-home.sh --jdk; fi
@@ -22,9 +22,17 @@ build: check-java
 test: check-java shellcheck
 	$(MVN) $(MVN_FLAGS) verify
 
+# rewrite golden files (help texts, result schema, generated scripts) after an intended change
+golden: check-java
+	$(MVN) $(MVN_FLAGS) verify -Dbench.golden.update=true
+
 shellcheck:
 	@if command -v shellcheck >/dev/null 2>&1; then \
-	  shellcheck $(SHELL_SOURCES) && echo "shellcheck: ok"; \
+	  shellcheck $(SHELL_SOURCES) && echo "# rewrite golden files (help texts, result schema, generated scripts) after an intended change
+golden: check-java
+	$(MVN) $(MVN_FLAGS) verify -Dbench.golden.update=true
+
+shellcheck: ok"; \
 	else \
 	  echo "shellcheck not installed: skipped (.ci/run installs it)"; \
 	fi

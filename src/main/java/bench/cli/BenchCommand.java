@@ -10,7 +10,7 @@ import picocli.CommandLine.Spec;
         versionProvider = VersionProvider.class,
         description = "Launch LLM serving topologies on Slurm and measure them.",
         subcommands = {RunCommand.class, MockCommand.class},
-        usageHelpAutoWidth = false)
+        usageHelpWidth = 100)
 public final class BenchCommand implements Runnable {
     private final CliEnv env;
 

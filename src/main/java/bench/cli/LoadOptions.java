@@ -29,6 +29,11 @@ final class LoadOptions {
             description = "Untimed requests through the same path before the run (default: ${DEFAULT-VALUE}).")
     int numWarmups;
 
+    @Option(names = "--self-warmup", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "Before the run, warm the client's JIT against an embedded mock on 127.0.0.1; "
+                    + "nothing is sent to the server (default: on).")
+    boolean selfWarmup;
+
     @Option(names = "--ramp-up-strategy", paramLabel = "linear|exponential",
             description = "Ramp the request rate from --ramp-up-start-rps to --ramp-up-end-rps over the run.")
     String rampUpStrategy;

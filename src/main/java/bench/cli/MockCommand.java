@@ -2,6 +2,7 @@ package bench.cli;
 
 import bench.BenchException;
 import bench.mock.MockConfig;
+import bench.load.SelfWarmup;
 import bench.mock.MockServer;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -19,6 +20,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "mock",
         mixinStandardHelpOptions = true,
         sortOptions = false,
+        abbreviateSynopsis = true,
+        usageHelpWidth = 100,
         description = {
             "Serve an OpenAI-compatible API that streams tokens on a schedule: token k of a request "
                     + "is sent at arrival + TTFT + k * ITL. For tests, demos and CI without GPUs.",
@@ -60,6 +63,8 @@ final class MockCommand implements Callable<Integer> {
     @Override
     public Integer call() throws InterruptedException {
         MockConfig config = new MockConfig(host, port, model, ttftMs, itlMs, defaultMaxTokens);
+        // compile the serving paths before listening, so the first real streams are on time
+        SelfWarmup.run();
         try (MockServer server = new MockServer(config).start();
                 Signals signals = new Signals(() -> new Thread(server::close).start(), parent.env().handleSignals())) {
             var out = spec.commandLine().getOut();

@@ -11,6 +11,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "run",
         mixinStandardHelpOptions = true,
         sortOptions = false,
+        abbreviateSynopsis = true,
+        usageHelpWidth = 100,
         description = {
             "Drive an OpenAI-compatible server with streaming completions and measure TTFT, ITL, TPOT, "
                     + "E2E latency and throughput. Flags follow 'vllm bench serve'.",

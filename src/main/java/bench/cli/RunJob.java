@@ -135,7 +135,8 @@ final class RunJob {
             err.flush();
         };
         try (Signals signals = new Signals(onSignal, env.handleSignals())) {
-            return new Benchmark(endpoint, config, source, encoder, control, progress, details, env.clock()).run();
+            return new Benchmark(endpoint, config, source, encoder, control, progress, details, env.clock(),
+                    load.selfWarmup).run();
         } finally {
             if (details != null) {
                 details.close();

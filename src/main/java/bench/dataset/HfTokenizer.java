@@ -17,12 +17,13 @@ import java.util.Map;
  */
 public final class HfTokenizer implements TokenCodec {
     private final HuggingFaceTokenizer tokenizer;
-    private final int[] samplable;
+    private final int[] vocabIds;
     private final String id;
+    private int[] samplable;
 
-    private HfTokenizer(HuggingFaceTokenizer tokenizer, int[] samplable, String id) {
+    private HfTokenizer(HuggingFaceTokenizer tokenizer, int[] vocabIds, String id) {
         this.tokenizer = tokenizer;
-        this.samplable = samplable;
+        this.vocabIds = vocabIds;
         this.id = id;
     }
 
@@ -33,9 +34,9 @@ public final class HfTokenizer implements TokenCodec {
             throw new BenchException("no tokenizer.json at " + path
                     + " (give a tokenizer.json file or a model directory containing one)");
         }
-        int[] samplable;
+        int[] vocabIds;
         try {
-            samplable = samplableIds(new ObjectMapper().readTree(file.toFile()));
+            vocabIds = vocabIds(new ObjectMapper().readTree(file.toFile()));
         } catch (IOException e) {
             throw new BenchException("cannot read " + file + ": " + e.getMessage(), e);
         }
@@ -48,13 +49,14 @@ public final class HfTokenizer implements TokenCodec {
         } catch (IOException | RuntimeException e) {
             throw new BenchException("cannot load tokenizer " + file + ": " + e.getMessage(), e);
         }
-        Path named = Files.isDirectory(path) ? path : path.toAbsolutePath().getParent();
-        String id = named == null || named.getFileName() == null ? file.toString() : named.toString();
-        return new HfTokenizer(tok, samplable, id);
+        // a model directory is named by the directory, any other file by itself
+        Path named = file.getFileName().toString().equals("tokenizer.json") && file.getParent() != null
+                ? file.getParent() : file;
+        return new HfTokenizer(tok, vocabIds, named.toString());
     }
 
     /** Ordinary vocabulary ids: model.vocab minus every added (special) token. */
-    static int[] samplableIds(JsonNode root) {
+    static int[] vocabIds(JsonNode root) {
         JsonNode vocab = root.path("model").path("vocab");
         BitSet ids = new BitSet();
         if (vocab.isObject()) {
@@ -95,8 +97,32 @@ public final class HfTokenizer implements TokenCodec {
         return tokenizer.decode(l, true);
     }
 
+    /**
+     * Vocabulary ids minus added tokens, minus those that do not decode to text on their own
+     * (a lone piece of a multi-byte character decodes to U+FFFD): random prompts made of such
+     * pieces would not survive the decode and re-encode round trip.
+     */
     @Override
-    public int[] samplableIds() {
+    public synchronized int[] samplableIds() {
+        if (samplable == null) {
+            long[][] single = new long[vocabIds.length][];
+            for (int i = 0; i < vocabIds.length; i++) {
+                single[i] = new long[] {vocabIds[i]};
+            }
+            String[] texts = tokenizer.batchDecode(single, true);
+            int[] clean = new int[vocabIds.length];
+            int n = 0;
+            for (int i = 0; i < vocabIds.length; i++) {
+                String t = texts[i];
+                if (!t.isEmpty() && t.indexOf('\uFFFD') < 0) {
+                    clean[n++] = vocabIds[i];
+                }
+            }
+            if (n == 0) {
+                throw new BenchException("tokenizer " + id + " has no token that decodes to text on its own");
+            }
+            samplable = java.util.Arrays.copyOf(clean, n);
+        }
         return samplable.clone();
     }
 

@@ -82,9 +82,13 @@ public final class RandomDataset implements SampleSource {
         return new Sample(exactText(random, ids, target), target, out);
     }
 
-    /** Decodes and re-encodes until the text is exactly {@code target} tokens long. */
+    /**
+     * Decodes and re-encodes until the text is exactly {@code target} tokens long. Cutting
+     * re-encoded ids can split a multi-byte character; the U+FFFD that leaves at the end is
+     * dropped and the gap topped up with fresh tokens.
+     */
     private String exactText(SplittableRandom random, int[] ids, int target) {
-        String text = codec.decode(ids);
+        String text = decodeClean(ids);
         for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
             int[] again = codec.encode(text);
             if (again.length == target) {
@@ -97,10 +101,19 @@ public final class RandomDataset implements SampleSource {
                 int[] extra = randomIds(random, target - again.length);
                 System.arraycopy(extra, 0, ids, again.length, extra.length);
             }
-            text = codec.decode(ids);
+            text = decodeClean(ids);
         }
         throw new BenchException("could not build a prompt of exactly " + target + " tokens with tokenizer "
                 + codec.id() + " after " + MAX_ATTEMPTS + " attempts");
+    }
+
+    private String decodeClean(int[] ids) {
+        String text = codec.decode(ids);
+        int end = text.length();
+        while (end > 0 && text.charAt(end - 1) == '\uFFFD') {
+            end--;
+        }
+        return end == text.length() ? text : text.substring(0, end);
     }
 
     private int drawLength(SplittableRandom random, int len) {

@@ -30,9 +30,14 @@ public final class Benchmark {
     private final Progress progress;
     private final Consumer<RequestRecord> details;
     private final Clock clock;
+    private final boolean selfWarmup;
 
+    /**
+     * @param selfWarmup warm the JIT first against an embedded mock (never the target server)
+     */
     public Benchmark(Endpoint endpoint, RunConfig config, SampleSource source, RequestEncoder encoder,
-            RunControl control, Progress progress, Consumer<RequestRecord> details, Clock clock) {
+            RunControl control, Progress progress, Consumer<RequestRecord> details, Clock clock,
+            boolean selfWarmup) {
         if (source.size() < 1) {
             throw new BenchException("the dataset is empty");
         }
@@ -44,9 +49,14 @@ public final class Benchmark {
         this.progress = progress;
         this.details = details;
         this.clock = clock;
+        this.selfWarmup = selfWarmup;
     }
 
     public RunOutcome run() {
+        if (selfWarmup) {
+            progress.phase("Warming up the client (JIT) against an embedded mock on 127.0.0.1...");
+            SelfWarmup.run();
+        }
         try (StreamClient client = new StreamClient(endpoint)) {
             control.onWakeup(client::wakeup);
             if (!config.readyTimeout().isZero()) {
@@ -72,6 +82,10 @@ public final class Benchmark {
         RunMetrics metrics = new RunMetrics();
         try (RequestFeed feed = new RequestFeed(n, FEED_LOOKAHEAD, this::prepare)) {
             feed.awaitReady(Math.min(n, FEED_LOOKAHEAD));
+            int pool = preconnectCount();
+            if (pool > 0) {
+                client.preconnect(pool, 10_000_000_000L);
+            }
             progress.phase("Starting main benchmark run (" + n + " requests)...");
             LoadDriver driver = new LoadDriver(client, feed, offsets, config.maxConcurrency(),
                     config.requestTimeout().toNanos(), config.interruptGrace().toNanos(), metrics, control, details,
@@ -98,6 +112,20 @@ public final class Benchmark {
                     driver.notSent(), driver.stopped(), cpu, client.stats().reads - readsBefore,
                     client.stats().tokens - tokensBefore);
         }
+    }
+
+    /**
+     * Connections to open before the clock starts: as many as will be in flight at once when
+     * that is known (the concurrency limit, or every request for rate inf), at most 4096.
+     */
+    private int preconnectCount() {
+        int n = config.numPrompts();
+        if (config.maxConcurrency() > 0) {
+            n = Math.min(n, config.maxConcurrency());
+        } else if (!Double.isInfinite(config.requestRate()) || config.rampUp() != null) {
+            return 0;
+        }
+        return Math.min(n, 4096);
     }
 
     private RequestFeed.Prepared prepare(int index) {

@@ -54,8 +54,16 @@ public final class MockServer implements AutoCloseable {
     private volatile long tokensSent;
     private int openConnections;
 
+    private final boolean warmUpFormats;
+
     public MockServer(MockConfig config) {
+        this(config, true);
+    }
+
+    /** @param warmUpFormats run the formatting and parsing paths once before serving */
+    public MockServer(MockConfig config, boolean warmUpFormats) {
         this.config = config;
+        this.warmUpFormats = warmUpFormats;
     }
 
     /** Binds and starts serving; returns once the port is open. */
@@ -71,10 +79,41 @@ public final class MockServer implements AutoCloseable {
             closeQuietly();
             throw new BenchException("cannot listen on " + config.host() + ":" + config.port() + ": " + e.getMessage(), e);
         }
+        if (warmUpFormats) {
+            warmUp();
+        }
         alarm = new Alarm(selector, "bench-mock-alarm");
         running = true;
         thread = Thread.ofPlatform().name("bench-mock").start(this::loop);
         return this;
+    }
+
+    /**
+     * Runs the request parsing and event formatting paths before serving, so the JIT has
+     * compiled them and the first real streams are not late.
+     */
+    private void warmUp() {
+        String prompt = "kalo mine ruta zovi pesu dafi gohu jabe".repeat(16);
+        long sink = 0;
+        for (int i = 0; i < 300; i++) {
+            try {
+                JsonNode req = mapper.readTree("{\"model\":\"m\",\"prompt\":\"" + prompt
+                        + "\",\"max_tokens\":64,\"stream\":true,\"stream_options\":{\"include_usage\":true}}");
+                sink += tokenizer.count(req.get("prompt").asText());
+            } catch (IOException e) {
+                throw new IllegalStateException(e);
+            }
+            StreamFormat f = new StreamFormat((i & 1) == 0, "cmpl-warm", config.model(), 0, 8, 64, true, true, i);
+            StringBuilder sb = new StringBuilder();
+            for (int k = 0; k < 64; k++) {
+                f.appendToken(sb, tokenizer, k);
+            }
+            f.appendEnd(sb, 64);
+            sink += StreamFormat.bytes(sb).length;
+        }
+        if (sink == 42) {
+            throw new IllegalStateException("unreachable; keeps the warm-up from being optimised away");
+        }
     }
 
     public int port() {
@@ -207,16 +246,18 @@ public final class MockServer implements AutoCloseable {
                 continue;
             }
             // tokens due by now: usually one, more if the loop ran late or ITL is zero
-            long ready = itl == 0 ? s.maxTokens : Math.min(s.maxTokens, (now - s.firstDueNanos) / itl + 1);
+            StreamFormat f = s.format;
+            long ready = itl == 0 ? f.maxTokens() : Math.min(f.maxTokens(), (now - s.firstDueNanos) / itl + 1);
             StringBuilder sb = new StringBuilder(256);
             while (s.sent < ready) {
-                s.appendToken(sb);
+                f.appendToken(sb, tokenizer, s.sent++);
+                tokensSent++;
             }
-            if (s.sent == s.maxTokens) {
-                s.appendEnd(sb);
+            if (s.sent == f.maxTokens()) {
+                f.appendEnd(sb, s.sent);
             }
-            s.conn.write(sb.toString().getBytes(StandardCharsets.UTF_8));
-            if (s.sent < s.maxTokens) {
+            s.conn.write(StreamFormat.bytes(sb));
+            if (s.sent < f.maxTokens()) {
                 s.dueNanos = s.firstDueNanos + s.sent * itl;
                 due.add(s);
             } else {
@@ -225,122 +266,22 @@ public final class MockServer implements AutoCloseable {
         }
     }
 
-    /** A streaming response in progress. */
-    private final class Stream {
+    /** A response in progress: its format and where it is in its schedule. */
+    private static final class Stream {
         final Conn conn;
-        final boolean chat;
-        final String id;
-        final String model;
-        final long created;
-        final int promptTokens;
-        final int maxTokens;
-        final boolean includeUsage;
-        final boolean continuousUsage;
+        final StreamFormat format;
         final long firstDueNanos;
-        final int wordSeed;
         long dueNanos;
         int sent;
         /** A non-streaming answer, sent whole when due. */
         byte[] whole;
 
-        Stream(Conn conn, boolean chat, String id, String model, int promptTokens, int maxTokens,
-                boolean includeUsage, boolean continuousUsage, long firstDueNanos, int wordSeed) {
+        Stream(Conn conn, StreamFormat format, long firstDueNanos) {
             this.conn = conn;
-            this.chat = chat;
-            this.id = id;
-            this.model = model;
-            this.created = createdEpochSeconds;
-            this.promptTokens = promptTokens;
-            this.maxTokens = maxTokens;
-            this.includeUsage = includeUsage;
-            this.continuousUsage = continuousUsage;
+            this.format = format;
             this.firstDueNanos = firstDueNanos;
             this.dueNanos = firstDueNanos;
-            this.wordSeed = wordSeed;
         }
-
-        void appendToken(StringBuilder sb) {
-            int k = sent++;
-            tokensSent++;
-            boolean last = sent == maxTokens;
-            String word = tokenizer.token(outputTokenId(wordSeed, k, tokenizer.vocabSize()));
-            StringBuilder ev = new StringBuilder(200);
-            ev.append("{\"id\":\"").append(id).append("\",\"object\":\"")
-                    .append(chat ? "chat.completion.chunk" : "text_completion")
-                    .append("\",\"created\":").append(created).append(",\"model\":");
-            jsonString(ev, model);
-            ev.append(",\"choices\":[{\"index\":0,");
-            if (chat) {
-                ev.append("\"delta\":{");
-                if (k == 0) {
-                    ev.append("\"role\":\"assistant\",");
-                }
-                ev.append("\"content\":\" ").append(word).append("\"},\"logprobs\":null,");
-            } else {
-                ev.append("\"text\":\" ").append(word).append("\",\"logprobs\":null,");
-            }
-            ev.append("\"finish_reason\":").append(last ? "\"length\"" : "null").append(",\"stop_reason\":null}]");
-            if (continuousUsage) {
-                ev.append(",\"usage\":");
-                usage(ev, sent);
-            }
-            ev.append('}');
-            chunk(sb, "data: " + ev + "\n\n");
-        }
-
-        void appendEnd(StringBuilder sb) {
-            if (includeUsage) {
-                StringBuilder ev = new StringBuilder(200);
-                ev.append("{\"id\":\"").append(id).append("\",\"object\":\"")
-                        .append(chat ? "chat.completion.chunk" : "text_completion")
-                        .append("\",\"created\":").append(created).append(",\"model\":");
-                jsonString(ev, model);
-                ev.append(",\"choices\":[],\"usage\":");
-                usage(ev, sent);
-                ev.append('}');
-                chunk(sb, "data: " + ev + "\n\n");
-            }
-            chunk(sb, "data: [DONE]\n\n");
-            sb.append("0\r\n\r\n");
-        }
-
-        private void usage(StringBuilder ev, int completion) {
-            ev.append("{\"prompt_tokens\":").append(promptTokens).append(",\"total_tokens\":")
-                    .append(promptTokens + completion).append(",\"completion_tokens\":").append(completion).append('}');
-        }
-    }
-
-    static int outputTokenId(int seed, int k, int vocabSize) {
-        // skip the single characters at the start of the vocabulary: words read better
-        int words = vocabSize - 100;
-        return 100 + Math.floorMod(seed * 31 + k * 7919, words);
-    }
-
-    private static void chunk(StringBuilder sb, String payload) {
-        int len = payload.getBytes(StandardCharsets.UTF_8).length;
-        sb.append(Integer.toHexString(len)).append("\r\n").append(payload).append("\r\n");
-    }
-
-    private static void jsonString(StringBuilder sb, String s) {
-        sb.append('"');
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            switch (c) {
-                case '"' -> sb.append("\\\"");
-                case '\\' -> sb.append("\\\\");
-                case '\n' -> sb.append("\\n");
-                case '\r' -> sb.append("\\r");
-                case '\t' -> sb.append("\\t");
-                default -> {
-                    if (c < 0x20) {
-                        sb.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
-                    } else {
-                        sb.append(c);
-                    }
-                }
-            }
-        }
-        sb.append('"');
     }
 
     /** One client connection: HTTP/1.1 requests in, responses out, one at a time. */
@@ -583,43 +524,41 @@ public final class MockServer implements AutoCloseable {
                 throw new BadRequest(400, "the mock supports n=1 only");
             }
             long id = ++nextId;
-            String reqId = (chat ? "chatcmpl-" : "cmpl-") + id;
             boolean stream = req.path("stream").asBoolean(false);
+            JsonNode so = req.path("stream_options");
+            boolean includeUsage = stream && so.path("include_usage").asBoolean(false);
+            boolean continuous = includeUsage && so.path("continuous_usage_stats").asBoolean(false);
+            StreamFormat format = new StreamFormat(chat, (chat ? "chatcmpl-" : "cmpl-") + id, model,
+                    createdEpochSeconds, promptTokens, maxTokens, includeUsage, continuous, (int) id);
             long firstDue = arrival + config.ttftNanos();
+            streaming = true;
             if (!stream) {
-                // answered whole once the last token would have been generated
-                Stream s = new Stream(this, chat, reqId, model, promptTokens, maxTokens, false, false, firstDue,
-                        (int) id);
-                respondLater(s, close);
+                respondWhole(format, firstDue, close);
                 return;
             }
-            JsonNode so = req.path("stream_options");
-            boolean includeUsage = so.path("include_usage").asBoolean(false);
-            boolean continuous = includeUsage && so.path("continuous_usage_stats").asBoolean(false);
-            streaming = true;
             streamsStarted++;
             write(("HTTP/1.1 200 OK\r\ncontent-type: text/event-stream; charset=utf-8\r\n"
                     + "cache-control: no-cache\r\ntransfer-encoding: chunked\r\n"
                     + (close ? "connection: close\r\n" : "") + "\r\n").getBytes(StandardCharsets.US_ASCII));
-            due.add(new Stream(this, chat, reqId, model, promptTokens, maxTokens, includeUsage, continuous, firstDue,
-                    (int) id));
+            due.add(new Stream(this, format, firstDue));
         }
 
-        private void respondLater(Stream s, boolean close) {
-            // non-streaming: compute the whole answer now, send it when its last token is due
+        /** Non-streaming: the whole answer, sent when its last token would have been generated. */
+        private void respondWhole(StreamFormat f, long firstDue, boolean close) {
             StringBuilder text = new StringBuilder();
-            for (int k = 0; k < s.maxTokens; k++) {
-                text.append(' ').append(tokenizer.token(outputTokenId(s.wordSeed, k, tokenizer.vocabSize())));
+            for (int k = 0; k < f.maxTokens(); k++) {
+                text.append(' ').append(tokenizer.token(StreamFormat.outputTokenId(f.wordSeed(), k,
+                        tokenizer.vocabSize())));
             }
-            tokensSent += s.maxTokens;
+            tokensSent += f.maxTokens();
             ObjectNode o = mapper.createObjectNode();
-            o.put("id", s.id);
-            o.put("object", s.chat ? "chat.completion" : "text_completion");
-            o.put("created", createdEpochSeconds);
-            o.put("model", s.model);
+            o.put("id", f.id());
+            o.put("object", f.chat() ? "chat.completion" : "text_completion");
+            o.put("created", f.created());
+            o.put("model", f.model());
             ObjectNode choice = o.putArray("choices").addObject();
             choice.put("index", 0);
-            if (s.chat) {
+            if (f.chat()) {
                 ObjectNode msg = choice.putObject("message");
                 msg.put("role", "assistant");
                 msg.put("content", text.toString());
@@ -628,13 +567,10 @@ public final class MockServer implements AutoCloseable {
             }
             choice.put("finish_reason", "length");
             ObjectNode usage = o.putObject("usage");
-            usage.put("prompt_tokens", s.promptTokens);
-            usage.put("total_tokens", s.promptTokens + s.maxTokens);
-            usage.put("completion_tokens", s.maxTokens);
-            streaming = true;
-            long sendAt = s.firstDueNanos + (s.maxTokens - 1) * config.itlNanos();
-            Stream answer = new Stream(this, s.chat, s.id, s.model, s.promptTokens, s.maxTokens, false, false,
-                    sendAt, s.wordSeed);
+            usage.put("prompt_tokens", f.promptTokens());
+            usage.put("total_tokens", f.promptTokens() + f.maxTokens());
+            usage.put("completion_tokens", f.maxTokens());
+            Stream answer = new Stream(this, f, firstDue + (f.maxTokens() - 1) * config.itlNanos());
             answer.whole = httpResponse(200, "application/json", json(o), close);
             due.add(answer);
         }

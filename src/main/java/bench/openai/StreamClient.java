@@ -61,6 +61,9 @@ public final class StreamClient implements AutoCloseable {
     private final Stats stats = new Stats();
     private int inFlight;
     private long nextTimeoutScan;
+    private int preconnected;
+    private int preconnectFailed;
+    private String lastPreconnectError;
 
     public StreamClient(Endpoint endpoint) throws IOException {
         if (endpoint.tls()) {
@@ -116,6 +119,38 @@ public final class StreamClient implements AutoCloseable {
         } else {
             c.connect(nowNanos);
         }
+    }
+
+    /**
+     * Opens idle keep-alive connections until {@code count} are pooled, before a run, so the
+     * first requests do not pay for connection set-up (a warm client's pool). Call when the
+     * loop is not running. Returns the number of idle connections.
+     */
+    public int preconnect(int count, long timeoutNanos) throws IOException {
+        int want = count - idle.size();
+        if (want <= 0) {
+            return idle.size();
+        }
+        preconnected = 0;
+        preconnectFailed = 0;
+        long now = System.nanoTime();
+        for (int i = 0; i < want; i++) {
+            new Conn().connect(now);
+        }
+        long deadline = now + timeoutNanos;
+        while (preconnected + preconnectFailed < want && System.nanoTime() < deadline) {
+            selector.select(10);
+            Iterator<SelectionKey> it = selector.selectedKeys().iterator();
+            while (it.hasNext()) {
+                SelectionKey key = it.next();
+                it.remove();
+                ((Conn) key.attachment()).ready(key);
+            }
+        }
+        if (preconnected == 0 && preconnectFailed > 0) {
+            throw new bench.BenchException("cannot connect to " + endpoint + ": " + lastPreconnectError);
+        }
+        return idle.size();
     }
 
     /** Runs the loop until the driver says it is finished. */
@@ -260,11 +295,31 @@ public final class StreamClient implements AutoCloseable {
                 stats.connectionsOpened++;
                 if (channel.connect(address)) {
                     key = channel.register(selector, SelectionKey.OP_READ, this);
-                    write();
+                    connected();
                 } else {
                     key = channel.register(selector, SelectionKey.OP_CONNECT, this);
                 }
             } catch (IOException e) {
+                connectFailed(now, e);
+            }
+        }
+
+        /** Connected: send the request, or join the idle pool when pre-connecting. */
+        private void connected() {
+            if (handler == null) {
+                idle.addLast(this);
+                preconnected++;
+            } else {
+                write();
+            }
+        }
+
+        private void connectFailed(long now, IOException e) {
+            if (handler == null) {
+                closeChannel();
+                preconnectFailed++;
+                lastPreconnectError = message(e);
+            } else {
                 fail(now, FailureKind.CONNECT_ERROR, "connect to " + endpoint + ": " + message(e), false);
             }
         }
@@ -278,11 +333,11 @@ public final class StreamClient implements AutoCloseable {
                 try {
                     channel.finishConnect();
                 } catch (IOException e) {
-                    fail(System.nanoTime(), FailureKind.CONNECT_ERROR, "connect to " + endpoint + ": " + message(e), false);
+                    connectFailed(System.nanoTime(), e);
                     return;
                 }
                 k.interestOps(SelectionKey.OP_READ);
-                write();
+                connected();
                 return;
             }
             if ((ops & SelectionKey.OP_WRITE) != 0) {

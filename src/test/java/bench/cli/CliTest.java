@@ -1,0 +1,72 @@
+package bench.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import bench.Golden;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class CliTest {
+
+    @Test
+    void helpTextsMatchGoldenFiles() {
+        for (String cmd : new String[] {"run", "mock"}) {
+            CliRunner.Result r = CliRunner.run(cmd, "--help");
+            assertEquals(0, r.exitCode());
+            Golden.assertMatches("help-" + cmd + ".txt", r.out());
+        }
+        CliRunner.Result top = CliRunner.run("--help");
+        assertEquals(0, top.exitCode());
+        Golden.assertMatches("help-bench.txt", top.out());
+    }
+
+    @Test
+    void versionPrints() {
+        CliRunner.Result r = CliRunner.run("--version");
+        assertEquals(0, r.exitCode());
+        assertTrue(r.out().startsWith("bench "), r.out());
+    }
+
+    /** Bad input: one line on stderr, exit status 2 (usage) or 1, never a stack trace. */
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "run --no-such-flag                                   | 2 | Unknown option: '--no-such-flag'",
+        "run --num-prompts abc                                | 2 | Invalid value for option '--num-prompts'",
+        "run --num-prompts 0 --base-url http://127.0.0.1:9    | 1 | --num-prompts must be >= 1",
+        "run --request-rate fast --base-url http://127.0.0.1:9 | 1 | bad --request-rate 'fast'",
+        "run --request-rate -3 --base-url http://127.0.0.1:9  | 1 | --request-rate must be > 0 or inf",
+        "run --burstiness 0 --base-url http://127.0.0.1:9     | 1 | --burstiness must be > 0",
+        "run --max-concurrency 0 --base-url http://127.0.0.1:9 | 1 | --max-concurrency must be >= 1",
+        "run --base-url ftp://x:1                              | 1 | unsupported URL scheme 'ftp'",
+        "run --base-url http://127.0.0.1:9 --endpoint /v1/embeddings | 1 | unsupported --endpoint '/v1/embeddings'",
+        "run --base-url http://127.0.0.1:9 --goodput ttft=5   | 1 | bad --goodput entry 'ttft=5'",
+        "run --base-url http://127.0.0.1:9 --percentiles 0,101 | 1 | percentiles must be in (0, 100]",
+        "run --base-url http://127.0.0.1:9 --header novalue   | 1 | bad --header 'novalue'",
+        "run --base-url http://127.0.0.1:9 --dataset-name foo | 1 | unknown --dataset-name 'foo'",
+        "run --base-url http://127.0.0.1:9 --dataset-name sharegpt | 1 | needs --dataset-path",
+        "run --base-url http://127.0.0.1:9 --ramp-up-strategy linear | 1 | --ramp-up-strategy needs --ramp-up-start-rps",
+        "run --base-url http://127.0.0.1:9 --extra-body {nope | 1 | --extra-body is not valid JSON",
+        "run --base-url http://127.0.0.1:9 --random-range-ratio 0.5 --model m --tokenizer /nonexistent | 1 | no tokenizer.json at /nonexistent",
+        "run --base-url http://127.0.0.1:9                    | 1 | cannot reach http://127.0.0.1:9/v1/models: connection refused",
+        "mock --port 70000                                    | 1 | --port must be in 0..65535",
+        "mock --itl-ms -1                                     | 1 | --itl-ms must be >= 0",
+    })
+    void badInputGivesOneLineAndNonZeroExit(String args, int expectedExit, String expectedMessage) {
+        CliRunner.Result r = CliRunner.run(args.trim().split("\\s+"));
+        assertEquals(expectedExit, r.exitCode(), r.err());
+        String err = r.err().strip();
+        assertEquals(1, err.lines().count(), "exactly one line: " + err);
+        assertTrue(err.contains(expectedMessage), err);
+        assertFalse(err.contains("\tat "), "no stack trace: " + err);
+    }
+
+    @Test
+    void verbosePrintsTheStackTrace() {
+        CliRunner.Result r = CliRunner.run("run", "--base-url", "http://127.0.0.1:9", "--verbose");
+        assertEquals(1, r.exitCode());
+        assertTrue(r.err().contains("\tat "), r.err());
+    }
+}

@@ -1,0 +1,148 @@
+package bench.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import bench.mock.MockConfig;
+import bench.mock.MockServer;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** bench run against the in-process mock, end to end, as the acceptance check describes. */
+@Timeout(120)
+class RunMockIT {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    /** Top-level keys vLLM's --save-result writes; ours must be a superset. */
+    static final List<String> VLLM_KEYS = List.of("date", "backend", "label", "model_id", "tokenizer_id",
+            "num_prompts", "request_rate", "burstiness", "max_concurrency", "duration", "completed", "failed",
+            "total_input_tokens", "total_output_tokens", "request_throughput", "request_goodput", "output_throughput",
+            "total_token_throughput", "max_output_tokens_per_s", "max_concurrent_requests",
+            "mean_ttft_ms", "median_ttft_ms", "std_ttft_ms", "p99_ttft_ms",
+            "mean_tpot_ms", "median_tpot_ms", "std_tpot_ms", "p99_tpot_ms",
+            "mean_itl_ms", "median_itl_ms", "std_itl_ms", "p99_itl_ms",
+            "mean_e2el_ms", "median_e2el_ms", "std_e2el_ms", "p99_e2el_ms");
+
+    @TempDir
+    Path tmp;
+    MockServer mock;
+    String url;
+
+    @BeforeEach
+    void start() {
+        mock = new MockServer(new MockConfig("127.0.0.1", 0, "mock-model", 50, 10, 16)).start();
+        url = "http://127.0.0.1:" + mock.port();
+    }
+
+    @AfterEach
+    void stop() {
+        mock.close();
+    }
+
+    @Test
+    void acceptanceRunMeetsTheMockSchedule() throws IOException {
+        Path dir = tmp.resolve("check");
+        CliRunner.Result r = CliRunner.run("run", "--base-url", url, "--input-len", "128", "--output-len", "64",
+                "--num-prompts", "200", "--max-concurrency", "32", "--seed", "1", "--save-result",
+                "--result-dir", dir.toString(), "--no-progress");
+        assertEquals(0, r.exitCode(), r.err());
+        assertTrue(r.out().contains("Successful requests:                     200"), r.out());
+        assertTrue(r.out().contains("Total generated tokens:                  12800"), r.out());
+        JsonNode j = onlyResult(dir);
+        for (String k : VLLM_KEYS) {
+            assertTrue(j.has(k), "missing key " + k);
+        }
+        assertEquals(200, j.get("completed").asInt());
+        assertEquals(0, j.get("failed").asInt());
+        assertEquals(12800, j.get("total_output_tokens").asLong());
+        assertEquals(200 * 128, j.get("total_input_tokens").asLong());
+        assertEquals("usage", j.get("output_tokens_source").asText());
+        assertEquals("mock-model", j.get("model_id").asText());
+        assertEquals(32, j.get("max_concurrency").asInt());
+        assertEquals(32, j.get("max_concurrent_requests").asInt());
+        assertEquals("inf", j.get("request_rate").asText());
+        assertEquals(1, j.get("schema_version").asInt());
+        double ttft = j.get("mean_ttft_ms").asDouble();
+        double itl = j.get("mean_itl_ms").asDouble();
+        double tpot = j.get("mean_tpot_ms").asDouble();
+        assertTrue(Math.abs(ttft - 50) <= 3, "mean TTFT " + ttft);
+        assertTrue(Math.abs(itl - 10) <= 0.5, "mean ITL " + itl);
+        assertTrue(Math.abs(tpot - 10) <= 0.5, "mean TPOT " + tpot);
+        // the queue is real with 200 requests at once and 32 slots
+        assertTrue(j.get("mean_queue_ms").asDouble() > 100, "queue " + j.get("mean_queue_ms"));
+        assertTrue(j.get("histograms").get("ttft").asText().length() > 20);
+        assertEquals(1, j.get("config").get("seed").asInt());
+    }
+
+    @Test
+    void localTokenizerChatEndpointAndDetails() throws IOException {
+        Path dir = tmp.resolve("chat");
+        Path tokenizer = Path.of("src/test/resources/tokenizers/wordlevel-tokenizer.json");
+        CliRunner.Result r = CliRunner.run("run", "--base-url", url, "--backend", "openai-chat", "--model",
+                "mock-model", "--tokenizer", tokenizer.toString(), "--input-len", "32", "--output-len", "8",
+                "--num-prompts", "20", "--request-rate", "200", "--seed", "3", "--save-result", "--save-detailed",
+                "--result-dir", dir.toString(), "--result-filename", "chat.json", "--label", "chat-test",
+                "--no-progress");
+        assertEquals(0, r.exitCode(), r.err());
+        JsonNode j = JSON.readTree(dir.resolve("chat.json").toFile());
+        assertEquals("openai-chat", j.get("backend").asText());
+        assertEquals("chat-test", j.get("label").asText());
+        assertEquals(200.0, j.get("request_rate").asDouble());
+        assertEquals(160, j.get("total_output_tokens").asInt());
+        List<String> lines = Files.readAllLines(dir.resolve("chat.requests.jsonl"));
+        assertEquals(20, lines.size());
+        List<Integer> indexes = new ArrayList<>();
+        for (String line : lines) {
+            JsonNode d = JSON.readTree(line);
+            assertTrue(d.get("success").asBoolean());
+            assertEquals(8, d.get("token_times_ms").size());
+            assertEquals(8, d.get("output_tokens").asInt());
+            indexes.add(d.get("index").asInt());
+            assertTrue(d.get("ttft_ms").asDouble() >= 49, line);
+        }
+        assertEquals(20, indexes.stream().distinct().count());
+    }
+
+    @Test
+    void serverTokenizerGivesExactPromptLengths() throws IOException {
+        Path dir = tmp.resolve("exact");
+        CliRunner.Result r = CliRunner.run("run", "--base-url", url, "--input-len", "100",
+                "--random-range-ratio", "0.5", "--random-prefix-len", "10", "--output-len", "4", "--num-prompts", "30",
+                "--save-result", "--save-detailed", "--result-dir", dir.toString(), "--result-filename", "x.json",
+                "--no-progress");
+        assertEquals(0, r.exitCode(), r.err());
+        // the mock reports prompt_tokens from its own tokenizer; they must equal what the client built
+        JsonNode j = JSON.readTree(dir.resolve("x.json").toFile());
+        long fromServer = j.get("total_input_tokens").asLong();
+        assertTrue(fromServer >= 30 * 60 && fromServer <= 30 * 160, "input tokens " + fromServer);
+        for (String line : Files.readAllLines(dir.resolve("x.requests.jsonl"))) {
+            int p = JSON.readTree(line).get("prompt_tokens").asInt();
+            assertTrue(p >= 60 && p <= 160, line);
+        }
+    }
+
+    private static JsonNode onlyResult(Path dir) throws IOException {
+        try (Stream<Path> files = Files.list(dir)) {
+            List<Path> json = files.filter(p -> p.toString().endsWith(".json")).toList();
+            assertEquals(1, json.size(), json.toString());
+            assertTrue(json.get(0).getFileName().toString().startsWith("openai-infqps-concurrency32-mock-model-"),
+                    json.get(0).toString());
+            return JSON.readTree(json.get(0).toFile());
+        }
+    }
+
+    static Map<String, String> noEnv() {
+        return Map.of();
+    }
+}
