@@ -45,7 +45,7 @@ public record RunConfig(
             throw new BenchException("--burstiness must be > 0");
         }
         if (maxConcurrency < 0) {
-            throw new BenchException("--max-concurrency must be >= 1");
+            throw new BenchException("--max-concurrency must be >= 1 (0 in the config means no limit)");
         }
         if (numWarmups < 0) {
             throw new BenchException("--num-warmups must be >= 0");

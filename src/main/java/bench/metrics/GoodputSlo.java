@@ -50,12 +50,11 @@ public record GoodputSlo(Double ttftMs, Double tpotMs, Double e2elMs) {
                 if (kv.length != 2) {
                     throw new BenchException("bad --goodput entry '" + pair + "': expected KEY:MS, e.g. ttft:200");
                 }
-                double v;
-                try {
-                    v = Double.parseDouble(kv[1]);
-                } catch (NumberFormatException e) {
+                String num = kv[1].trim();
+                if (!num.matches("-?[0-9]+(\\.[0-9]*)?|-?\\.[0-9]+")) {
                     throw new BenchException("bad --goodput value in '" + pair + "': not a number of milliseconds");
                 }
+                double v = Double.parseDouble(num);
                 if (!(v >= 0) || Double.isInfinite(v)) {
                     throw new BenchException("bad --goodput value in '" + pair + "': must be >= 0 ms");
                 }

@@ -54,6 +54,13 @@ public final class LatencyRecorder {
         sumSquaresNanos += (double) v * v * n;
     }
 
+    public void reset() {
+        histogram.reset();
+        count = 0;
+        sumNanos = 0;
+        sumSquaresNanos = 0;
+    }
+
     public void add(LatencyRecorder other) {
         histogram.add(other.histogram);
         count += other.count;

@@ -412,6 +412,13 @@ public final class MockServer implements AutoCloseable {
                 switch (path) {
                     case "/health" -> respond(200, "text/plain", "", close);
                     case "/v1/models" -> respondJson(200, models(), close);
+                    case "/mock/stats" -> respondJson(200, stats(), close);
+                    case "/mock/reset" -> requirePost(method, () -> {
+                        lateness.reset();
+                        tokensSent = 0;
+                        streamsStarted = 0;
+                        respondJson(200, stats(), close);
+                    });
                     case "/tokenize" -> requirePost(method, () -> respondJson(200, tokenize(parse(body)), close));
                     case "/detokenize" -> requirePost(method, () -> respondJson(200, detokenize(parse(body)), close));
                     case "/v1/completions" -> requirePost(method, () -> completion(parse(body), false, arrival, close));
@@ -440,6 +447,25 @@ public final class MockServer implements AutoCloseable {
             } catch (IOException e) {
                 throw new BadRequest(400, "the body is not valid JSON");
             }
+        }
+
+        /** What the server really did: its own send lateness against the schedule, and counts. */
+        private ObjectNode stats() {
+            ObjectNode o = mapper.createObjectNode();
+            o.put("streams_started", streamsStarted);
+            o.put("tokens_sent", tokensSent);
+            o.put("open_connections", openConnections);
+            o.put("active_streams", due.size());
+            o.put("ttft_ms", config.ttftMs());
+            o.put("itl_ms", config.itlMs());
+            ObjectNode late = o.putObject("lateness_ms");
+            late.put("count", lateness.count());
+            late.put("mean", lateness.meanNanos() / 1e6);
+            late.put("p50", lateness.percentileNanos(50) / 1e6);
+            late.put("p99", lateness.percentileNanos(99) / 1e6);
+            late.put("p999", lateness.percentileNanos(99.9) / 1e6);
+            late.put("max", lateness.maxNanos() / 1e6);
+            return o;
         }
 
         private ObjectNode models() {

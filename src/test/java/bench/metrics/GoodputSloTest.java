@@ -57,7 +57,7 @@ class GoodputSloTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"itl:5", "queue:1", "ttft200", "ttft", "ttft:1:2", "ttft:-1", "tpot:-0.5", "ttft:abc",
-            "ttft:", ":200", "ttft:NaN", "e2el:Infinity", "ttft=200"})
+            "ttft:", ":200", "ttft:NaN", "e2el:Infinity", "ttft=200", "ttft:200d", "ttft:1e3"})
     void rejectsBadEntries(String entry) {
         BenchException e = assertThrows(BenchException.class, () -> GoodputSlo.parse(List.of(entry)));
         assertTrue(e.getMessage().contains("--goodput"), e.getMessage());
