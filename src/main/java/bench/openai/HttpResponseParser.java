@@ -202,6 +202,8 @@ public final class HttpResponseParser {
             throw new ParseException("bad status line: " + snippet(s));
         }
         contentLength = -1;
+        // HTTP/1.0 closes after the response unless the server says keep-alive (RFC 9112, 9.3)
+        connectionClose = s.startsWith("HTTP/1.0");
         state = State.HEADERS;
         handler.onStatus(status);
     }
@@ -228,7 +230,14 @@ public final class HttpResponseParser {
                     throw new ParseException("bad Content-Length: " + snippet(value));
                 }
             }
-            case "connection" -> connectionClose = value.toLowerCase(Locale.ROOT).contains("close");
+            case "connection" -> {
+                String v = value.toLowerCase(Locale.ROOT);
+                if (v.contains("close")) {
+                    connectionClose = true;
+                } else if (v.contains("keep-alive")) {
+                    connectionClose = false;
+                }
+            }
             case "content-type" -> contentType = value;
             default -> { }
         }
