@@ -80,6 +80,9 @@ public final class SummaryTable {
         row(sb, "Mean " + m.label() + " (ms):", f2(s.meanMs()));
         row(sb, "Median " + m.label() + " (ms):", f2(s.medianMs()));
         for (int i = 0; i < s.percentiles().size(); i++) {
+            if (s.percentiles().get(i) == 50.0) {
+                continue; // the median row says it
+            }
             row(sb, "P" + LatencySummary.percentileName(s.percentiles().get(i)) + " " + m.label() + " (ms):",
                     f2(s.percentileMs()[i]));
         }

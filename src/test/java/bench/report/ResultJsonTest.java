@@ -1,0 +1,102 @@
+package bench.report;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import bench.Golden;
+import bench.load.RunOutcome;
+import bench.metrics.FailedRequest;
+import bench.metrics.LatencyRecorder;
+import bench.metrics.Metric;
+import bench.metrics.RunMetrics;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The result file's schema and the summary table, as golden files, from a hand-built run. */
+class ResultJsonTest {
+
+    static RunResult sample(double rate, Integer maxConcurrency, boolean goodput) {
+        RunMetrics m = new RunMetrics();
+        // three successful requests: TTFT 50/52/54 ms, ITL 10 ms, E2E 100/102/104 ms
+        for (int i = 0; i < 3; i++) {
+            m.recorder(Metric.TTFT).record(50_000_000L + i * 2_000_000L);
+            m.recorder(Metric.E2EL).record(100_000_000L + i * 2_000_000L);
+            m.recorder(Metric.TPOT).record(10_000_000L);
+            m.recorder(Metric.ITL).record(10_000_000L, 5);
+            m.recorder(Metric.ITL_TOKEN).record(10_000_000L, 5);
+            m.recorder(Metric.QUEUE).record(i * 1_000_000L);
+            m.recorder(Metric.TTFT_INTENDED).record(51_000_000L + i * 2_000_000L);
+            m.recorder(Metric.E2EL_INTENDED).record(101_000_000L + i * 2_000_000L);
+            m.recorder(Metric.SEND_LATENESS).record(20_000L);
+            m.success(128, true, 6, true, i < 2);
+            m.outputTokensAt(0, 6);
+            m.concurrency(i + 1);
+        }
+        m.failure(new FailedRequest(3, "bench-3", "http_error", "HTTP 500: boom", 500, 120.5));
+        RunOutcome outcome = new RunOutcome(m, 1_795_000_000_000L, 2_000_000_000L, 1_500_000_000L, 4, 0, false,
+                400_000_000L, 20, 18);
+        ObjectMapper mapper = new ObjectMapper();
+        RunInfo info = new RunInfo("openai", "dp", "org/model", "org/model (server /tokenize)",
+                "http://127.0.0.1:8000", "/v1/completions", "random",
+                mapper.createObjectNode().put("seed", 1).put("num_prompts", 4));
+        return Summarizer.summarize(info, outcome, 4, rate, 1.0, maxConcurrency == null ? 0 : maxConcurrency,
+                goodput, List.of(50.0, 90.0, 99.0), ZoneOffset.UTC);
+    }
+
+    @Test
+    void resultJsonMatchesGolden() {
+        Golden.assertMatches("result-schema.json", ResultJson.toJsonString(sample(2.0, 8, true)));
+    }
+
+    @Test
+    void summaryTableMatchesGolden() {
+        Golden.assertMatches("summary-table.txt", SummaryTable.render(sample(2.0, 8, true)));
+        Golden.assertMatches("summary-table-inf.txt", SummaryTable.render(sample(Double.POSITIVE_INFINITY, null,
+                false)));
+    }
+
+    @Test
+    void derivedFiguresAreComputedFromTheRun() throws Exception {
+        JsonNode j = new ObjectMapper().readTree(ResultJson.toJsonString(sample(2.0, 8, true)));
+        assertEquals(2.0, j.get("duration").asDouble());
+        assertEquals(3, j.get("completed").asInt());
+        assertEquals(1, j.get("failed").asInt());
+        assertEquals(1.5, j.get("request_throughput").asDouble(), 1e-9);
+        assertEquals(1.0, j.get("request_goodput").asDouble(), 1e-9);
+        assertEquals(9.0, j.get("output_throughput").asDouble(), 1e-9);
+        assertEquals((3 * 128 + 18) / 2.0, j.get("total_token_throughput").asDouble(), 1e-9);
+        assertEquals(18, j.get("max_output_tokens_per_s").asInt());
+        assertEquals(3, j.get("max_concurrent_requests").asInt());
+        assertEquals(4 / 1.5, j.get("offered_request_rate").asDouble(), 1e-9);
+        assertEquals(2.0, j.get("achieved_request_rate").asDouble(), 1e-9);
+        assertEquals(52.0, j.get("mean_ttft_ms").asDouble(), 1e-9);
+        assertEquals(52.0, j.get("median_ttft_ms").asDouble(), 0.06);
+        assertEquals(Math.sqrt(8.0 / 3), j.get("std_ttft_ms").asDouble(), 1e-6);
+        assertEquals(54.0, j.get("p99_ttft_ms").asDouble(), 0.06);
+        assertEquals("20261118-110640", j.get("date").asText());
+        assertEquals(1.0, j.get("client").get("cpu_seconds").asDouble(), 0.6);
+        // every histogram decodes to what was recorded
+        LatencyRecorder ttft = LatencyRecorder.fromBase64(j.get("histograms").get("ttft").asText());
+        assertEquals(3, ttft.count());
+        assertEquals(54.0, ttft.percentileNanos(100) / 1e6, 0.06);
+        List<String> keys = new ArrayList<>();
+        for (Iterator<String> it = j.fieldNames(); it.hasNext(); ) {
+            keys.add(it.next());
+        }
+        assertTrue(keys.indexOf("schema_version") == 0, keys.toString());
+    }
+
+    @Test
+    void infiniteRatesAreWrittenAsVllmDoes() throws Exception {
+        JsonNode j = new ObjectMapper().readTree(ResultJson.toJsonString(sample(Double.POSITIVE_INFINITY, null,
+                false)));
+        assertEquals("inf", j.get("request_rate").asText());
+        assertTrue(j.get("max_concurrency").isNull());
+        assertTrue(j.get("request_goodput").isNull());
+    }
+}
