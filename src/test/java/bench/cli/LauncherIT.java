@@ -1,0 +1,130 @@
+package bench.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The ./bench launcher and the jar as separate processes, as a user runs them. */
+@Timeout(180)
+class LauncherIT {
+    private static final Path ROOT = Path.of("").toAbsolutePath();
+    private final List<Process> started = new ArrayList<>();
+
+    @TempDir
+    Path tmp;
+
+    @AfterEach
+    void stopAll() throws InterruptedException {
+        for (Process p : started) {
+            if (p.isAlive()) {
+                p.destroy();
+                if (!p.waitFor(5, TimeUnit.SECONDS)) {
+                    p.destroyForcibly();
+                }
+            }
+        }
+    }
+
+    private Process start(Path log, String... args) throws IOException {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(ROOT.resolve("bench").toString());
+        cmd.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
+        Process p = pb.start();
+        started.add(p);
+        return p;
+    }
+
+    @Test
+    void launcherFindsAJavaRuntimeOfItsOwn() throws Exception {
+        // JAVA_HOME pointing at something unusable must not stop the launcher
+        ProcessBuilder pb = new ProcessBuilder(ROOT.resolve("bench").toString(), "--version")
+                .redirectErrorStream(true);
+        pb.environment().put("JAVA_HOME", tmp.toString());
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, p.waitFor(), out);
+        assertTrue(out.startsWith("bench 0."), out);
+    }
+
+    @Test
+    void finderExplainsWhenNoRuntimeIsGoodEnough() throws Exception {
+        Process p = new ProcessBuilder(ROOT.resolve("src/main/sh/java-home.sh").toString(), "--min", "999")
+                .redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+        assertEquals(1, p.waitFor());
+        assertEquals(1, out.lines().count(), out);
+        assertTrue(out.contains("no Java runtime >= 999 found"), out);
+    }
+
+    @Test
+    void ctrlCStillWritesTheResultMarkedInterrupted() throws Exception {
+        Path portFile = tmp.resolve("port");
+        Process mock = start(tmp.resolve("mock.log"), "mock", "--port", "0", "--port-file", portFile.toString(),
+                "--ttft-ms", "20", "--itl-ms", "10");
+        String port = waitForFile(portFile, mock, tmp.resolve("mock.log"));
+        Path results = tmp.resolve("results");
+        Path runLog = tmp.resolve("run.log");
+        // 40 requests of 2 s each, 4 at a time: about 20 s if left alone
+        Process run = start(runLog, "run", "--base-url", "http://127.0.0.1:" + port, "--input-len", "16",
+                "--output-len", "200", "--num-prompts", "40", "--max-concurrency", "4", "--save-result",
+                "--save-detailed", "--result-dir", results.toString(), "--result-filename", "r.json");
+        // wait until the first requests completed, then interrupt
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        Path details = results.resolve("r.requests.jsonl");
+        while (System.nanoTime() < deadline && run.isAlive()
+                && (!Files.exists(details) || Files.readAllLines(details).size() < 4)) {
+            Thread.sleep(100);
+        }
+        assertTrue(run.isAlive(), Files.readString(runLog));
+        long t0 = System.nanoTime();
+        new ProcessBuilder("kill", "-INT", Long.toString(run.pid())).start().waitFor();
+        assertTrue(run.waitFor(20, TimeUnit.SECONDS), "the run did not stop after Ctrl-C");
+        double stopSeconds = (System.nanoTime() - t0) / 1e9;
+        String log = Files.readString(runLog);
+        assertEquals(130, run.exitValue(), log);
+        assertTrue(stopSeconds < 10, "stopping took " + stopSeconds + " s");
+        JsonNode j = new ObjectMapper().readTree(results.resolve("r.json").toFile());
+        assertTrue(j.get("interrupted").asBoolean());
+        int completed = j.get("completed").asInt();
+        int failed = j.get("failed").asInt();
+        int notSent = j.get("not_sent").asInt();
+        assertTrue(completed >= 4, log);
+        assertTrue(notSent > 0, log);
+        assertEquals(40, completed + failed + notSent, j.toString());
+        // requests still in flight after the grace period are failed as interrupted, not dropped
+        if (failed > 0) {
+            assertEquals(failed, j.get("failures_by_kind").get("interrupted").asInt());
+        }
+        assertEquals(completed + failed, Files.readAllLines(details).size());
+        assertTrue(log.contains("Interrupted: no new requests"), log);
+        assertTrue(log.contains("Serving Benchmark Result"), log);
+    }
+
+    private static String waitForFile(Path file, Process owner, Path log) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (System.nanoTime() < deadline) {
+            if (Files.exists(file) && !Files.readString(file).isBlank()) {
+                return Files.readString(file).strip();
+            }
+            if (!owner.isAlive()) {
+                throw new AssertionError("process exited: " + Files.readString(log));
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError("timed out waiting for " + file);
+    }
+}
