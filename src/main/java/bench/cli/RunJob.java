@@ -9,6 +9,7 @@ import bench.dataset.SampleSource;
 import bench.dataset.ShareGptDataset;
 import bench.dataset.TokenCodec;
 import bench.load.Benchmark;
+import bench.load.ClientOptions;
 import bench.load.Progress;
 import bench.load.RunConfig;
 import bench.load.RunControl;
@@ -92,7 +93,7 @@ final class RunJob {
                 idPrefix);
         Progress progress = output.noProgress ? Progress.NONE : new ProgressPrinter(err, env.errIsTerminal(), 10);
 
-        try (ControlClient control = new ControlClient(endpoint, headers, CONTROL_TIMEOUT)) {
+        try (ControlClient control = new ControlClient(endpoint, headers, CONTROL_TIMEOUT, target.insecure)) {
             String model = target.model;
             if (model == null) {
                 model = control.firstModel();
@@ -136,7 +137,7 @@ final class RunJob {
         };
         try (Signals signals = new Signals(onSignal, env.handleSignals())) {
             return new Benchmark(endpoint, config, source, encoder, control, progress, details, env.clock(),
-                    load.selfWarmup).run();
+                    new ClientOptions(load.selfWarmup, target.insecure)).run();
         } finally {
             if (details != null) {
                 details.close();

@@ -30,6 +30,9 @@ final class TargetOptions {
     @Option(names = "--model", description = "Model name (default: the first model the server lists on /v1/models).")
     String model;
 
+    @Option(names = "--insecure", description = "For https: do not verify the server's certificate or host name.")
+    boolean insecure;
+
     @Option(names = "--header", paramLabel = "KEY=VALUE",
             description = "Extra request header, repeatable. The API key comes only from OPENAI_API_KEY.")
     List<String> headers;

@@ -30,14 +30,11 @@ public final class Benchmark {
     private final Progress progress;
     private final Consumer<RequestRecord> details;
     private final Clock clock;
-    private final boolean selfWarmup;
+    private final ClientOptions client;
 
-    /**
-     * @param selfWarmup warm the JIT first against an embedded mock (never the target server)
-     */
     public Benchmark(Endpoint endpoint, RunConfig config, SampleSource source, RequestEncoder encoder,
             RunControl control, Progress progress, Consumer<RequestRecord> details, Clock clock,
-            boolean selfWarmup) {
+            ClientOptions client) {
         if (source.size() < 1) {
             throw new BenchException("the dataset is empty");
         }
@@ -49,26 +46,26 @@ public final class Benchmark {
         this.progress = progress;
         this.details = details;
         this.clock = clock;
-        this.selfWarmup = selfWarmup;
+        this.client = client;
     }
 
     public RunOutcome run() {
-        if (selfWarmup) {
+        if (client.selfWarmup()) {
             progress.phase("Warming up the client (JIT) against an embedded mock on 127.0.0.1...");
             SelfWarmup.run();
         }
-        try (StreamClient client = new StreamClient(endpoint)) {
-            control.onWakeup(client::wakeup);
+        try (StreamClient stream = new StreamClient(endpoint, client.insecureTls())) {
+            control.onWakeup(stream::wakeup);
             if (!config.readyTimeout().isZero()) {
-                readyCheck(client);
+                readyCheck(stream);
             }
             if (config.numWarmups() > 0 && !control.stopRequested()) {
-                warmUp(client);
+                warmUp(stream);
             }
             if (control.stopRequested()) {
                 return new RunOutcome(new RunMetrics(), clock.millis(), 0, 0, 0, config.numPrompts(), true, -1, 0, 0);
             }
-            return mainRun(client);
+            return mainRun(stream);
         } catch (IOException e) {
             throw new BenchException("network error: " + e.getMessage(), e);
         } finally {

@@ -28,10 +28,22 @@ public final class ControlClient implements AutoCloseable {
     private final Duration timeout;
 
     public ControlClient(Endpoint endpoint, Map<String, String> headers, Duration timeout) {
+        this(endpoint, headers, timeout, false);
+    }
+
+    /**
+     * @param insecureTls accept any certificate; host names are then not verified either (the JDK
+     *                    client only allows that process-wide, through a system property)
+     */
+    public ControlClient(Endpoint endpoint, Map<String, String> headers, Duration timeout, boolean insecureTls) {
         this.endpoint = endpoint;
         this.headers = new LinkedHashMap<>(headers);
         this.timeout = timeout;
+        if (insecureTls && endpoint.tls()) {
+            System.setProperty("jdk.internal.httpclient.disableHostnameVerification", "true");
+        }
         this.http = HttpClient.newBuilder()
+                .sslContext(Tls.context(insecureTls && endpoint.tls()))
                 .connectTimeout(timeout)
                 .version(HttpClient.Version.HTTP_1_1)
                 .followRedirects(HttpClient.Redirect.NEVER)

@@ -11,7 +11,14 @@ import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.Iterator;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SNIHostName;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLEngineResult;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLParameters;
 
 /**
  * The token-streaming data path: one NIO selector on its own thread, HTTP/1.1 keep-alive
@@ -49,7 +56,11 @@ public final class StreamClient implements AutoCloseable {
     private static final long TIMEOUT_SCAN_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
     private static final long SPIN_NANOS = TimeUnit.MICROSECONDS.toNanos(30);
 
+    private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
+
     private final Endpoint endpoint;
+    private final SSLContext sslContext;
+    private final boolean verifyHostname;
     private final InetSocketAddress address;
     private final Selector selector;
     private final Alarm alarm;
@@ -66,11 +77,16 @@ public final class StreamClient implements AutoCloseable {
     private String lastPreconnectError;
 
     public StreamClient(Endpoint endpoint) throws IOException {
-        if (endpoint.tls()) {
-            throw new bench.BenchException("https endpoints are not supported by the streaming client yet; "
-                    + "use http:// (e.g. through a local TLS-terminating proxy)");
-        }
+        this(endpoint, false);
+    }
+
+    /**
+     * @param insecureTls for https: accept any certificate and host name (vLLM's --insecure)
+     */
+    public StreamClient(Endpoint endpoint, boolean insecureTls) throws IOException {
         this.endpoint = endpoint;
+        this.sslContext = endpoint.tls() ? Tls.context(insecureTls) : null;
+        this.verifyHostname = !insecureTls;
         this.address = new InetSocketAddress(endpoint.host(), endpoint.port());
         if (address.isUnresolved()) {
             throw new bench.BenchException("cannot resolve host '" + endpoint.host() + "'");
@@ -244,6 +260,12 @@ public final class StreamClient implements AutoCloseable {
         SelectionKey key;
         final HttpResponseParser http = new HttpResponseParser(this);
         final SseParser sse = new SseParser(this);
+        // TLS (https only): the engine, encrypted bytes read but not yet decrypted, and
+        // encrypted bytes waiting to be written (kept flipped, ready to drain)
+        SSLEngine tls;
+        ByteBuffer netIn;
+        ByteBuffer netOut;
+        boolean handshaking;
 
         // the current exchange
         byte[] request;
@@ -304,8 +326,25 @@ public final class StreamClient implements AutoCloseable {
             }
         }
 
-        /** Connected: send the request, or join the idle pool when pre-connecting. */
+        /** TCP connected: start TLS if needed, then {@link #ready()}. */
         private void connected() {
+            if (sslContext != null) {
+                try {
+                    startTls();
+                    if (!handshake()) {
+                        return; // continues when the socket is ready
+                    }
+                } catch (IOException e) {
+                    connectFailed(System.nanoTime(), new IOException("TLS handshake with " + endpoint.host()
+                            + " failed: " + message(e), e));
+                    return;
+                }
+            }
+            usable();
+        }
+
+        /** Connected (and TLS established): send the request, or join the idle pool when pre-connecting. */
+        private void usable() {
             if (handler == null) {
                 idle.addLast(this);
                 preconnected++;
@@ -340,6 +379,17 @@ public final class StreamClient implements AutoCloseable {
                 connected();
                 return;
             }
+            if (handshaking) {
+                try {
+                    if (handshake()) {
+                        usable();
+                    }
+                } catch (IOException e) {
+                    connectFailed(System.nanoTime(), new IOException("TLS handshake with " + endpoint.host()
+                            + " failed: " + message(e), e));
+                }
+                return;
+            }
             if ((ops & SelectionKey.OP_WRITE) != 0) {
                 write();
             }
@@ -348,9 +398,118 @@ public final class StreamClient implements AutoCloseable {
             }
         }
 
+        private void startTls() throws SSLException {
+            tls = sslContext.createSSLEngine(endpoint.host(), endpoint.port());
+            tls.setUseClientMode(true);
+            SSLParameters params = tls.getSSLParameters();
+            if (verifyHostname) {
+                params.setEndpointIdentificationAlgorithm("HTTPS");
+            }
+            if (!Tls.isIpLiteral(endpoint.host())) {
+                params.setServerNames(List.of(new SNIHostName(endpoint.host())));
+            }
+            params.setApplicationProtocols(new String[] {"http/1.1"});
+            tls.setSSLParameters(params);
+            int packet = tls.getSession().getPacketBufferSize();
+            netIn = ByteBuffer.allocate(packet);
+            netOut = ByteBuffer.allocate(packet).flip();
+            tls.beginHandshake();
+            handshaking = true;
+        }
+
+        /** Advances the TLS handshake without blocking; true once it is complete. */
+        private boolean handshake() throws IOException {
+            while (true) {
+                if (!flushNetOut()) {
+                    key.interestOps(SelectionKey.OP_READ | SelectionKey.OP_WRITE);
+                    return false;
+                }
+                switch (tls.getHandshakeStatus()) {
+                    case NEED_WRAP -> wrap(EMPTY);
+                    case NEED_UNWRAP, NEED_UNWRAP_AGAIN -> {
+                        netIn.flip();
+                        ByteBuffer scratch = readBuffer.clear();
+                        SSLEngineResult r = tls.unwrap(netIn, scratch);
+                        netIn.compact();
+                        if (r.getStatus() == SSLEngineResult.Status.CLOSED) {
+                            throw new SSLException("the server closed the TLS session during the handshake");
+                        }
+                        if (r.getStatus() == SSLEngineResult.Status.BUFFER_UNDERFLOW) {
+                            growNetInIfFull();
+                            int n = channel.read(netIn);
+                            if (n < 0) {
+                                throw new SSLException("connection closed during the TLS handshake");
+                            }
+                            if (n == 0) {
+                                key.interestOps(SelectionKey.OP_READ);
+                                return false;
+                            }
+                        }
+                    }
+                    case NEED_TASK -> {
+                        Runnable task;
+                        while ((task = tls.getDelegatedTask()) != null) {
+                            task.run();
+                        }
+                    }
+                    default -> {
+                        handshaking = false;
+                        key.interestOps(SelectionKey.OP_READ);
+                        return true;
+                    }
+                }
+            }
+        }
+
+        /** Encrypts as much of {@code src} as fits into {@link #netOut}. */
+        private void wrap(ByteBuffer src) throws IOException {
+            netOut.compact();
+            SSLEngineResult r;
+            try {
+                r = tls.wrap(src, netOut);
+            } finally {
+                netOut.flip();
+            }
+            switch (r.getStatus()) {
+                case CLOSED -> throw new SSLException("the TLS session is closed");
+                case BUFFER_OVERFLOW -> {
+                    ByteBuffer bigger = ByteBuffer.allocate(netOut.capacity() * 2);
+                    bigger.put(netOut).flip();
+                    netOut = bigger;
+                }
+                default -> { }
+            }
+        }
+
+        private boolean flushNetOut() throws IOException {
+            if (netOut.hasRemaining()) {
+                channel.write(netOut);
+            }
+            return !netOut.hasRemaining();
+        }
+
+        private void growNetInIfFull() {
+            if (!netIn.hasRemaining()) {
+                ByteBuffer bigger = ByteBuffer.allocate(netIn.capacity() * 2);
+                netIn.flip();
+                bigger.put(netIn);
+                netIn = bigger;
+            }
+        }
+
         void write() {
             try {
-                channel.write(out);
+                if (tls == null) {
+                    channel.write(out);
+                } else {
+                    while (flushNetOut() && out.hasRemaining()) {
+                        wrap(out);
+                    }
+                    if (netOut.hasRemaining()) {
+                        key.interestOps(SelectionKey.OP_READ | SelectionKey.OP_WRITE);
+                        return;
+                    }
+                }
             } catch (IOException e) {
                 long now = System.nanoTime();
                 if (!retryStale(now)) {
@@ -368,6 +527,10 @@ public final class StreamClient implements AutoCloseable {
         }
 
         void read() {
+            if (tls != null) {
+                readTls();
+                return;
+            }
             ByteBuffer buf = readBuffer;
             while (true) {
                 buf.clear();
@@ -375,13 +538,7 @@ public final class StreamClient implements AutoCloseable {
                 try {
                     n = channel.read(buf);
                 } catch (IOException e) {
-                    long now = System.nanoTime();
-                    if (handler == null) {
-                        discardIdle();
-                    } else if (!retryStale(now)) {
-                        fail(now, FailureKind.CONNECTION_CUT, "connection error after " + tokensSeen + " tokens: "
-                                + message(e), false);
-                    }
+                    readFailed(e);
                     return;
                 }
                 long now = System.nanoTime();
@@ -394,23 +551,100 @@ public final class StreamClient implements AutoCloseable {
                 }
                 stats.reads++;
                 stats.bytesRead += n;
-                if (handler == null) {
-                    // bytes on an idle connection: the server is not speaking HTTP/1.1 keep-alive
-                    discardIdle();
-                    return;
-                }
-                readNanos = now;
-                responseStarted = true;
-                try {
-                    http.feed(buf, 0, n);
-                } catch (HttpResponseParser.ParseException e) {
-                    fail(now, FailureKind.MALFORMED, "bad HTTP response: " + e.getMessage(), false);
-                    return;
-                }
-                if (handler == null || n < buf.capacity()) {
+                if (!deliver(buf, n, now) || n < buf.capacity()) {
                     return; // done, or the socket is drained
                 }
             }
+        }
+
+        /** Reads encrypted bytes, decrypts them record by record into the shared buffer, delivers. */
+        private void readTls() {
+            while (true) {
+                int n;
+                try {
+                    growNetInIfFull();
+                    n = channel.read(netIn);
+                } catch (IOException e) {
+                    readFailed(e);
+                    return;
+                }
+                long now = System.nanoTime();
+                if (n < 0) {
+                    onEof(now);
+                    return;
+                }
+                if (n == 0) {
+                    return;
+                }
+                stats.reads++;
+                stats.bytesRead += n;
+                netIn.flip();
+                try {
+                    while (netIn.hasRemaining()) {
+                        ByteBuffer app = readBuffer.clear();
+                        SSLEngineResult r = tls.unwrap(netIn, app);
+                        if (r.getHandshakeStatus() == SSLEngineResult.HandshakeStatus.NEED_TASK
+                                || r.getHandshakeStatus() == SSLEngineResult.HandshakeStatus.NEED_WRAP) {
+                            handshaking = true;
+                            netIn.compact();
+                            if (handshake()) {
+                                handshaking = false;
+                            }
+                            netIn.flip();
+                        }
+                        if (r.getStatus() == SSLEngineResult.Status.BUFFER_UNDERFLOW) {
+                            break;
+                        }
+                        if (r.getStatus() == SSLEngineResult.Status.CLOSED) {
+                            netIn.compact();
+                            onEof(now);
+                            return;
+                        }
+                        int produced = r.bytesProduced();
+                        if (produced > 0 && !deliver(app, produced, now)) {
+                            netIn.compact();
+                            return;
+                        }
+                    }
+                } catch (IOException e) {
+                    netIn.compact();
+                    fail(now, FailureKind.CONNECTION_CUT, "TLS error after " + tokensSeen + " tokens: " + message(e),
+                            false);
+                    return;
+                }
+                netIn.compact();
+            }
+        }
+
+        private void readFailed(IOException e) {
+            long now = System.nanoTime();
+            if (handler == null) {
+                discardIdle();
+            } else if (!retryStale(now)) {
+                fail(now, FailureKind.CONNECTION_CUT, "connection error after " + tokensSeen + " tokens: "
+                        + message(e), false);
+            }
+        }
+
+        /**
+         * Hands response bytes [0, n) of {@code buf}, read at {@code now}, to the parser.
+         * Returns false when the connection has nothing more to read for now.
+         */
+        private boolean deliver(ByteBuffer buf, int n, long now) {
+            if (handler == null) {
+                // bytes on an idle connection: the server is not speaking HTTP/1.1 keep-alive
+                discardIdle();
+                return false;
+            }
+            readNanos = now;
+            responseStarted = true;
+            try {
+                http.feed(buf, 0, n);
+            } catch (HttpResponseParser.ParseException e) {
+                fail(now, FailureKind.MALFORMED, "bad HTTP response: " + e.getMessage(), false);
+                return false;
+            }
+            return handler != null;
         }
 
         private void onEof(long now) {
@@ -567,6 +801,13 @@ public final class StreamClient implements AutoCloseable {
         }
 
         void closeChannel() {
+            if (tls != null) {
+                tls.closeOutbound();
+                tls = null;
+                netIn = null;
+                netOut = null;
+                handshaking = false;
+            }
             if (key != null) {
                 key.cancel();
                 key = null;
