@@ -63,7 +63,7 @@ public final class Benchmark {
                 warmUp(stream);
             }
             if (control.stopRequested()) {
-                return new RunOutcome(new RunMetrics(), clock.millis(), 0, 0, 0, config.numPrompts(), true, -1, 0, 0);
+                return new RunOutcome(new RunMetrics(), clock.millis(), 0, 0, 0, config.numPrompts(), true, -1, 0, 0, null);
             }
             return mainRun(stream);
         } catch (IOException e) {
@@ -107,7 +107,7 @@ public final class Benchmark {
             long duration = driver.endNanos() - driver.startNanos();
             return new RunOutcome(metrics, startEpoch, duration, n == 0 ? 0 : offsets[n - 1], n - driver.notSent(),
                     driver.notSent(), driver.stopped(), cpu, client.stats().reads - readsBefore,
-                    client.stats().tokens - tokensBefore);
+                    client.stats().tokens - tokensBefore, null);
         }
     }
 

@@ -101,6 +101,12 @@ public final class ResultJson {
         client.put("reads", r.clientReads());
         client.put("tokens_read", r.clientTokensRead());
         client.put("tokens_per_read", r.tokensPerRead());
+        if (r.serverMetrics() != null) {
+            ObjectNode server = o.putObject("server_metrics");
+            server.put("source", "GET /metrics, after minus before");
+            ObjectNode series = server.putObject("deltas");
+            r.serverMetrics().forEach(series::put);
+        }
         var pct = o.putArray("percentiles");
         r.percentiles().forEach(pct::add);
         ObjectNode hist = o.putObject("histograms");

@@ -42,6 +42,6 @@ public final class Summarizer {
                 m.peakConcurrency(), offered, outcome.sent() * perS, m.outputTokensFromUsage(),
                 m.inputTokensFromUsage(), latencies, histograms, m.failuresByKind(), m.failures(),
                 outcome.cpuNanos() < 0 ? -1 : outcome.cpuNanos() / 1e9, outcome.reads(), outcome.tokensRead(),
-                percentiles);
+                percentiles, outcome.serverMetrics());
     }
 }
