@@ -20,11 +20,9 @@ import bench.BenchException;
  * @param itlNanos         base duration of a step
  * @param itlPerSeqNanos   added per running decode
  * @param maxBatchedTokens token budget of a step (decodes count one each)
- * @param kvBytesPerToken  KV cache bytes per prompt token (decode role: transfer size)
- * @param kvGbps           KV transfer bandwidth in gigabits per second (decode role)
  */
 public record EngineConfig(double prefillTps, int maxNumSeqs, long itlNanos, long itlPerSeqNanos,
-        int maxBatchedTokens, long kvBytesPerToken, double kvGbps) {
+        int maxBatchedTokens) {
 
     public EngineConfig {
         if (!(prefillTps > 0) || Double.isInfinite(prefillTps)) {
@@ -39,21 +37,10 @@ public record EngineConfig(double prefillTps, int maxNumSeqs, long itlNanos, lon
         if (maxBatchedTokens < 1) {
             throw new BenchException("--max-num-batched-tokens must be >= 1");
         }
-        if (kvBytesPerToken < 0) {
-            throw new BenchException("--kv-bytes-per-token must be >= 0");
-        }
-        if (!(kvGbps > 0) || Double.isInfinite(kvGbps)) {
-            throw new BenchException("--kv-gbps must be > 0");
-        }
     }
 
     /** Time to prefill {@code tokens} prompt tokens alone. */
     public long prefillNanos(long tokens) {
         return Math.round(tokens * 1e9 / prefillTps);
-    }
-
-    /** Time to pull the KV cache of {@code promptTokens} tokens from a prefill node. */
-    public long kvTransferNanos(long promptTokens) {
-        return Math.round(promptTokens * kvBytesPerToken * 8.0 / kvGbps);
     }
 }

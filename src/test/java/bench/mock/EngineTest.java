@@ -15,9 +15,9 @@ import org.junit.jupiter.api.Test;
 class EngineTest {
     static final long MS = 1_000_000L;
 
-    /** 1 ms per prompt token, 10 ms base step, +1 ms per decode, 512-token budget, 1 us per token of KV. */
+    /** 1 ms per prompt token, 10 ms base step, +1 ms per decode, the given token budget. */
     static EngineConfig config(int maxNumSeqs, int maxBatched) {
-        return new EngineConfig(1000, maxNumSeqs, 10 * MS, 1 * MS, maxBatched, 1000, 8);
+        return new EngineConfig(1000, maxNumSeqs, 10 * MS, 1 * MS, maxBatched);
     }
 
     /** Records token due times per owner. */
@@ -131,11 +131,9 @@ class EngineTest {
 
     @Test
     void decodeRoleWaitsForTheKvTransferThenDecodesWithoutPrefill() {
-        EngineConfig c = config(4, 512);
-        assertEquals(100_000L, c.kvTransferNanos(100)); // 100 tokens x 1000 B x 8 bit / 8 Gbps
-        Engine e = new Engine(c);
+        Engine e = new Engine(config(4, 512));
         Tokens t = new Tokens();
-        e.submit(new Engine.Seq("d", 100, 2, c.kvTransferNanos(100), true), 0);
+        e.submit(new Engine.Seq("d", 100, 2, 100_000L, true), 0);
         assertEquals(100_000L, e.nextEventNanos());
         runUntilIdle(e, t);
         // no prefill: the first step after the KV arrives is a decode step of 10 + 1
@@ -170,10 +168,10 @@ class EngineTest {
 
     @Test
     void badSettingsAreRefused() {
-        assertThrows(BenchException.class, () -> new EngineConfig(0, 1, 1, 0, 1, 0, 1));
-        assertThrows(BenchException.class, () -> new EngineConfig(1, 0, 1, 0, 1, 0, 1));
-        assertThrows(BenchException.class, () -> new EngineConfig(1, 1, -1, 0, 1, 0, 1));
-        assertThrows(BenchException.class, () -> new EngineConfig(1, 1, 1, 0, 0, 0, 1));
-        assertThrows(BenchException.class, () -> new EngineConfig(1, 1, 1, 0, 1, 0, 0));
+        assertThrows(BenchException.class, () -> new EngineConfig(0, 1, 1, 0, 1));
+        assertThrows(BenchException.class, () -> new EngineConfig(1, 0, 1, 0, 1));
+        assertThrows(BenchException.class, () -> new EngineConfig(1, 1, -1, 0, 1));
+        assertThrows(BenchException.class, () -> new EngineConfig(1, 1, 1, -1, 1));
+        assertThrows(BenchException.class, () -> new EngineConfig(1, 1, 1, 0, 0));
     }
 }

@@ -463,8 +463,9 @@ class MockServerTest {
         assertEquals(0, s0.get("streams_started").asLong());
         assertEquals(0, s0.get("tokens_sent").asLong());
         assertEquals(0, s0.get("lateness_ms").get("count").asLong());
-        assertEquals(TTFT_MS, s0.get("ttft_ms").asDouble());
-        assertEquals(ITL_MS, s0.get("itl_ms").asDouble());
+        assertEquals(TTFT_MS, s0.get("ttft_ms_config").asDouble());
+        assertEquals(ITL_MS, s0.get("itl_ms_config").asDouble());
+        assertEquals(0, s0.get("ttft_ms").get("count").asLong());
         assertEquals(1, s0.get("open_connections").asInt(), "the stats request's own connection");
 
         try (RawHttp c = raw()) {
@@ -480,6 +481,10 @@ class MockServerTest {
         assertTrue(count >= 2 && count <= TOKENS + 1, "lateness count " + count);
         assertTrue(s.get("lateness_ms").get("max").asDouble() >= 0);
         assertTrue(s.get("lateness_ms").get("p50").asDouble() < LATE_MS, s.toString());
+        // ground truth from the server's own send times: one TTFT per answer, gaps only inside streams
+        assertEquals(2, s.get("ttft_ms").get("count").asLong());
+        assertTrue(s.get("ttft_ms").get("p50").asDouble() >= TTFT_MS, s.toString());
+        assertEquals(TOKENS - 1, s.get("itl_ms").get("count").asLong(), s.toString());
         assertEquals(0, s.get("active_streams").asInt());
 
         try (RawHttp c = raw()) {
