@@ -36,7 +36,7 @@ import java.util.concurrent.TimeUnit;
  * into one direct buffer, so a token costs no allocation.
  */
 public final class MockServer implements AutoCloseable {
-    private static final long SPIN_NANOS = TimeUnit.MICROSECONDS.toNanos(30);
+    private static final long SPIN_NANOS = TimeUnit.MICROSECONDS.toNanos(100);
     private static final int MAX_REQUEST_BYTES = 64 * 1024 * 1024;
     private static final int OUT_BUFFER_BYTES = 1024 * 1024;
 
