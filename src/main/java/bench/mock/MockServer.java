@@ -304,6 +304,7 @@ public final class MockServer implements AutoCloseable {
         s.emitted = k + 1;
         if (!s.streaming) {
             if (s.emitted == s.format.maxTokens()) {
+                s.dueNanos = dueNanos;
                 finishWhole(s, System.nanoTime());
             }
             return;
