@@ -422,6 +422,11 @@ public final class MockServer implements AutoCloseable {
 
     private void finishWhole(Stream s, long now) {
         s.done = true;
+        if (s.fault.kind() == Faults.Kind.CUT) {
+            stats.faultsInjected++;
+            s.conn.close(); // the answer never comes
+            return;
+        }
         stats.wholeWritten(s.format.maxTokens(), s.dueNanos, now, s.arrivalNanos);
         stats.requestFinished(s.arrivalNanos, now);
         s.conn.write(ByteBuffer.wrap(wholeAnswer(s)));
@@ -772,9 +777,6 @@ public final class MockServer implements AutoCloseable {
             if (engine != null) {
                 s.seq = new Engine.Seq(s, promptTokens, maxTokens, kvReady, remotePrefilled);
                 engine.submit(s.seq, arrival);
-                if (!streaming && fault.kind() == Faults.Kind.CUT) {
-                    s.dueNanos = arrival + config.faults().stallNanos();
-                }
                 return;
             }
             s.firstDueNanos = remotePrefilled ? kvReady + config.itlNanos() : arrival + config.ttftNanos();
