@@ -63,7 +63,7 @@ public final class Benchmark {
                 warmUp(stream);
             }
             if (control.stopRequested()) {
-                return new RunOutcome(new RunMetrics(), clock.millis(), 0, 0, 0, config.numPrompts(), true, -1, 0, 0, null);
+                return new RunOutcome(new RunMetrics(), clock.millis(), 0, 0, 0, config.numPrompts(), true, -1, 0, 0, new bench.metrics.LatencyRecorder(), null);
             }
             return mainRun(stream);
         } catch (IOException e) {
@@ -87,6 +87,7 @@ public final class Benchmark {
             LoadDriver driver = new LoadDriver(client, feed, offsets, config.maxConcurrency(),
                     config.requestTimeout().toNanos(), config.interruptGrace().toNanos(), metrics, control, details,
                     TOKEN_ARRAY_HINT, config.requestIdPrefix(), config.ignoreEos(), config.goodput());
+            client.stats().readerLag.reset();
             long readsBefore = client.stats().reads;
             long tokensBefore = client.stats().tokens;
             long cpuBefore = processCpuNanos();
@@ -107,7 +108,7 @@ public final class Benchmark {
             long duration = driver.endNanos() - driver.startNanos();
             return new RunOutcome(metrics, startEpoch, duration, n == 0 ? 0 : offsets[n - 1], n - driver.notSent(),
                     driver.notSent(), driver.stopped(), cpu, client.stats().reads - readsBefore,
-                    client.stats().tokens - tokensBefore, null);
+                    client.stats().tokens - tokensBefore, client.stats().readerLag, null);
         }
     }
 

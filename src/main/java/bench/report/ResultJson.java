@@ -101,6 +101,15 @@ public final class ResultJson {
         client.put("reads", r.clientReads());
         client.put("tokens_read", r.clientTokensRead());
         client.put("tokens_per_read", r.tokensPerRead());
+        SelfCheck sc = r.selfCheck();
+        ObjectNode check = client.putObject("self_check");
+        check.put("distorted", sc.distorted());
+        check.put("send_lateness_p99_ms", sc.sendLatenessP99Ms());
+        check.put("reader_lag_p99_ms", sc.readerLagP99Ms());
+        check.put("cpu_cores_used", sc.cpuUtilization());
+        check.put("tokens_per_read", sc.tokensPerRead());
+        var reasons = check.putArray("reasons");
+        sc.reasons().forEach(reasons::add);
         if (r.serverMetrics() != null) {
             ObjectNode server = o.putObject("server_metrics");
             server.put("source", "GET /metrics, after minus before");

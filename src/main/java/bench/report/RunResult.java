@@ -52,6 +52,7 @@ public record RunResult(
         long clientReads,
         long clientTokensRead,
         List<Double> percentiles,
+        SelfCheck selfCheck,
         Map<String, Double> serverMetrics) {
 
     public static final int SCHEMA_VERSION = 1;

@@ -18,6 +18,14 @@ public final class Summarizer {
 
     private Summarizer() {}
 
+    static SelfCheck selfCheck(RunOutcome o) {
+        double lateness = o.metrics().recorder(Metric.SEND_LATENESS).percentileNanos(99) / 1e6;
+        double lag = o.readerLag() == null ? 0 : o.readerLag().percentileNanos(99) / 1e6;
+        double cpu = o.cpuNanos() < 0 || o.durationNanos() <= 0 ? 0 : (double) o.cpuNanos() / o.durationNanos();
+        double perRead = o.reads() == 0 ? 0 : (double) o.tokensRead() / o.reads();
+        return SelfCheck.of(lateness, lag, cpu, perRead);
+    }
+
     public static RunResult summarize(RunInfo info, RunOutcome outcome, int numPrompts, double requestRate,
             double burstiness, int maxConcurrency, boolean goodputEnabled, List<Double> percentiles, ZoneId zone) {
         RunMetrics m = outcome.metrics();
@@ -42,6 +50,6 @@ public final class Summarizer {
                 m.peakConcurrency(), offered, outcome.sent() * perS, m.outputTokensFromUsage(),
                 m.inputTokensFromUsage(), latencies, histograms, m.failuresByKind(), m.failures(),
                 outcome.cpuNanos() < 0 ? -1 : outcome.cpuNanos() / 1e9, outcome.reads(), outcome.tokensRead(),
-                percentiles, outcome.serverMetrics());
+                percentiles, selfCheck(outcome), outcome.serverMetrics());
     }
 }

@@ -20,6 +20,13 @@ import org.junit.jupiter.api.Test;
 /** The result file's schema and the summary table, as golden files, from a hand-built run. */
 class ResultJsonTest {
 
+    static LatencyRecorder lag() {
+        LatencyRecorder r = new LatencyRecorder();
+        r.record(5_000L, 19);
+        r.record(40_000L);
+        return r;
+    }
+
     static RunResult sample(double rate, Integer maxConcurrency, boolean goodput) {
         RunMetrics m = new RunMetrics();
         // three successful requests: TTFT 50/52/54 ms, ITL 10 ms, E2E 100/102/104 ms
@@ -39,7 +46,7 @@ class ResultJsonTest {
         }
         m.failure(new FailedRequest(3, "bench-3", "http_error", "HTTP 500: boom", 500, 120.5));
         RunOutcome outcome = new RunOutcome(m, 1_795_000_000_000L, 2_000_000_000L, 1_500_000_000L, 4, 0, false,
-                400_000_000L, 20, 18, null);
+                400_000_000L, 20, 18, lag(), null);
         ObjectMapper mapper = new ObjectMapper();
         RunInfo info = new RunInfo("openai", "dp", "org/model", "org/model (server /tokenize)",
                 "http://127.0.0.1:8000", "/v1/completions", "random",
