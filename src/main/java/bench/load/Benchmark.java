@@ -4,6 +4,7 @@ import bench.BenchException;
 import bench.dataset.Sample;
 import bench.dataset.SampleSource;
 import bench.metrics.GoodputSlo;
+import bench.metrics.LatencyRecorder;
 import bench.metrics.RunMetrics;
 import bench.openai.Endpoint;
 import bench.openai.RequestEncoder;
@@ -63,7 +64,8 @@ public final class Benchmark {
                 warmUp(stream);
             }
             if (control.stopRequested()) {
-                return new RunOutcome(new RunMetrics(), clock.millis(), 0, 0, 0, config.numPrompts(), true, -1, 0, 0, new bench.metrics.LatencyRecorder(), null);
+                return new RunOutcome(new RunMetrics(), clock.millis(), 0, 0, 0, 0, config.numPrompts(), true, -1, 0,
+                        0, new LatencyRecorder(), null);
             }
             return mainRun(stream);
         } catch (IOException e) {
@@ -106,7 +108,8 @@ public final class Benchmark {
             }
             long cpu = cpuBefore < 0 ? -1 : processCpuNanos() - cpuBefore;
             long duration = driver.endNanos() - driver.startNanos();
-            return new RunOutcome(metrics, startEpoch, duration, n == 0 ? 0 : offsets[n - 1], n - driver.notSent(),
+            return new RunOutcome(metrics, startEpoch, duration, n == 0 ? 0 : offsets[n - 1],
+                    driver.lastSendOffsetNanos(), n - driver.notSent(),
                     driver.notSent(), driver.stopped(), cpu, client.stats().reads - readsBefore,
                     client.stats().tokens - tokensBefore, client.stats().readerLag, null);
         }

@@ -63,7 +63,7 @@ public final class ResultJson {
         o.put("max_output_tokens_per_s", r.maxOutputTokensPerSecond());
         o.put("max_concurrent_requests", r.maxConcurrentRequests());
         putRate(o, "offered_request_rate", r.offeredRequestRate());
-        o.put("achieved_request_rate", r.achievedRequestRate());
+        putRate(o, "achieved_request_rate", r.achievedRequestRate());
         o.put("output_tokens_source", source(r.outputTokensFromUsage(), r.completed()));
         o.put("output_tokens_from_usage", r.outputTokensFromUsage());
         o.put("input_tokens_source", source(r.inputTokensFromUsage(), r.completed()));

@@ -13,7 +13,7 @@ import java.util.Map;
  * @param maxConcurrency        null when unlimited
  * @param requestGoodput        null when no --goodput objectives were given
  * @param offeredRequestRate    requests / schedule span (what the schedule asked for)
- * @param achievedRequestRate   requests sent / duration
+ * @param achievedRequestRate   requests sent / sending span (start to last send)
  * @param outputTokensFromUsage successful requests whose output count came from the server's usage
  * @param histograms            per metric, HdrHistogram compressed and base64-encoded
  * @param clientCpuSeconds      client process CPU during the run, -1 if unknown

@@ -45,7 +45,8 @@ class ResultJsonTest {
             m.concurrency(i + 1);
         }
         m.failure(new FailedRequest(3, "bench-3", "http_error", "HTTP 500: boom", 500, 120.5));
-        RunOutcome outcome = new RunOutcome(m, 1_795_000_000_000L, 2_000_000_000L, 1_500_000_000L, 4, 0, false,
+        RunOutcome outcome = new RunOutcome(m, 1_795_000_000_000L, 2_000_000_000L, 1_500_000_000L, 1_600_000_000L, 4,
+                0, false,
                 400_000_000L, 20, 18, lag(), null);
         ObjectMapper mapper = new ObjectMapper();
         RunInfo info = new RunInfo("openai", "dp", "org/model", "org/model (server /tokenize)",
@@ -80,7 +81,7 @@ class ResultJsonTest {
         assertEquals(18, j.get("max_output_tokens_per_s").asInt());
         assertEquals(3, j.get("max_concurrent_requests").asInt());
         assertEquals(4 / 1.5, j.get("offered_request_rate").asDouble(), 1e-9);
-        assertEquals(2.0, j.get("achieved_request_rate").asDouble(), 1e-9);
+        assertEquals(4 / 1.6, j.get("achieved_request_rate").asDouble(), 1e-9);
         assertEquals(52.0, j.get("mean_ttft_ms").asDouble(), 1e-9);
         assertEquals(52.0, j.get("median_ttft_ms").asDouble(), 0.06);
         assertEquals(Math.sqrt(8.0 / 3), j.get("std_ttft_ms").asDouble(), 1e-6);
