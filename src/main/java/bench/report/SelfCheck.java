@@ -31,8 +31,17 @@ public record SelfCheck(double sendLatenessP99Ms, double readerLagP99Ms, double 
 
     public static SelfCheck of(double sendLatenessP99Ms, double readerLagP99Ms, double cpuUtilization,
             double tokensPerRead) {
+        return of(sendLatenessP99Ms, true, readerLagP99Ms, cpuUtilization, tokensPerRead);
+    }
+
+    /**
+     * @param scheduled whether sends had times to keep; for an all-at-once burst (rate inf) the
+     *                  lateness is reported but not held against the client
+     */
+    public static SelfCheck of(double sendLatenessP99Ms, boolean scheduled, double readerLagP99Ms,
+            double cpuUtilization, double tokensPerRead) {
         List<String> reasons = new ArrayList<>();
-        if (sendLatenessP99Ms > MAX_LAG_MS) {
+        if (scheduled && sendLatenessP99Ms > MAX_LAG_MS) {
             reasons.add(String.format(Locale.ROOT, "send lateness p99 %.2f ms > %.1f ms: requests left later than "
                     + "scheduled", sendLatenessP99Ms, MAX_LAG_MS));
         }

@@ -30,12 +30,16 @@ public final class Summarizer {
         return o.sent() / (o.lastSendNanos() / 1e9);
     }
 
-    static SelfCheck selfCheck(RunOutcome o) {
+    /**
+     * @param scheduled whether requests had send times to keep (a finite rate); with rate inf
+     *                  everything is due at once and lateness only measures the burst
+     */
+    static SelfCheck selfCheck(RunOutcome o, boolean scheduled) {
         double lateness = o.metrics().recorder(Metric.SEND_LATENESS).percentileNanos(99) / 1e6;
         double lag = o.readerLag() == null ? 0 : o.readerLag().percentileNanos(99) / 1e6;
         double cpu = o.cpuNanos() < 0 || o.durationNanos() <= 0 ? 0 : (double) o.cpuNanos() / o.durationNanos();
         double perRead = o.reads() == 0 ? 0 : (double) o.tokensRead() / o.reads();
-        return SelfCheck.of(lateness, lag, cpu, perRead);
+        return SelfCheck.of(lateness, scheduled, lag, cpu, perRead);
     }
 
     public static RunResult summarize(RunInfo info, RunOutcome outcome, int numPrompts, double requestRate,
@@ -62,6 +66,6 @@ public final class Summarizer {
                 m.peakConcurrency(), offered, achieved(outcome, offered), m.outputTokensFromUsage(),
                 m.inputTokensFromUsage(), latencies, histograms, m.failuresByKind(), m.failures(),
                 outcome.cpuNanos() < 0 ? -1 : outcome.cpuNanos() / 1e9, outcome.reads(), outcome.tokensRead(),
-                percentiles, selfCheck(outcome), outcome.serverMetrics());
+                percentiles, selfCheck(outcome, !Double.isInfinite(offered)), outcome.serverMetrics());
     }
 }

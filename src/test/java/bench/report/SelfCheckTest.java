@@ -23,6 +23,8 @@ class SelfCheckTest {
         assertTrue(c.reasons().get(2).contains("95% of a core"), c.reasons().toString());
         assertEquals(1, SelfCheck.of(1.0001, 0, 0, 0).reasons().size());
         assertEquals(0, SelfCheck.of(1.0, 1.0, 0.85, 9).reasons().size());
+        // a burst (rate inf) has nothing to be late for
+        assertEquals(0, SelfCheck.of(9.0, false, 0, 0, 1).reasons().size());
     }
 
     @Test
