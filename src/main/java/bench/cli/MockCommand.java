@@ -21,6 +21,7 @@ import picocli.CommandLine.Spec;
 /** {@code bench mock}: an OpenAI-compatible streaming server with a fixed latency model. */
 @Command(name = "mock",
         mixinStandardHelpOptions = true,
+        subcommands = {MockRouterCommand.class},
         sortOptions = false,
         abbreviateSynopsis = true,
         usageHelpWidth = 100,
