@@ -73,6 +73,16 @@ final class MockCommand implements Callable<Integer> {
             description = "Engine model: tokens per step; long prompts are prefilled in chunks (default: ${DEFAULT-VALUE}).")
     int maxBatchedTokens;
 
+    @Option(names = {"--data-parallel-size", "-dp"}, defaultValue = "1",
+            description = "Engine model: engines behind this server; requests go to the least loaded one, or to the "
+                    + "X-data-parallel-rank a router names (default: ${DEFAULT-VALUE}).")
+    int dataParallelSize;
+
+    @Option(names = "--dp-lockstep-us", paramLabel = "US",
+            description = "Engine model: data-parallel engines step together, as vLLM does for MoE models, and each "
+                    + "step costs this much more (default: independent engines).")
+    Double dpLockstepUs;
+
     @Option(names = "--role", defaultValue = "both", paramLabel = "both|prefill|decode",
             description = "prefill: return NixlConnector kv_transfer_params to requests asking for remote decode; "
                     + "decode: skip the prefill of requests carrying kv_transfer_params, after the KV transfer "
@@ -128,8 +138,15 @@ final class MockCommand implements Callable<Integer> {
         if (!(itlPerSeqUs >= 0)) {
             throw new BenchException("--itl-per-seq-us must be >= 0");
         }
+        if (dpLockstepUs != null && !(dpLockstepUs >= 0)) {
+            throw new BenchException("--dp-lockstep-us must be >= 0");
+        }
+        if (prefillTps == null && (dataParallelSize != 1 || dpLockstepUs != null)) {
+            throw new BenchException("--data-parallel-size and --dp-lockstep-us need the engine model (--prefill-tps)");
+        }
         EngineConfig engine = prefillTps == null ? null : new EngineConfig(prefillTps, maxNumSeqs,
-                Math.round(itlMs * 1e6), Math.round(itlPerSeqUs * 1e3), maxBatchedTokens);
+                Math.round(itlMs * 1e6), Math.round(itlPerSeqUs * 1e3), maxBatchedTokens, dataParallelSize,
+                dpLockstepUs == null ? -1 : Math.round(dpLockstepUs * 1e3));
         MockConfig.Role r = switch (role.toLowerCase(java.util.Locale.ROOT)) {
             case "both" -> MockConfig.Role.BOTH;
             case "prefill" -> MockConfig.Role.PREFILL;
@@ -151,6 +168,10 @@ final class MockCommand implements Callable<Integer> {
             sb.append("engine model: prefill ").append(e.prefillTps()).append(" tok/s, step ").append(c.itlMs())
                     .append(" ms + ").append(e.itlPerSeqNanos() / 1e3).append(" us/seq, max ").append(e.maxNumSeqs())
                     .append(" seqs, ").append(e.maxBatchedTokens()).append(" tokens/step");
+            if (e.dataParallelSize() > 1) {
+                sb.append(", DP ").append(e.dataParallelSize())
+                        .append(e.lockstepSyncNanos() >= 0 ? " in lockstep" : " independent");
+            }
         }
         if (c.role() != MockConfig.Role.BOTH) {
             sb.append(", role ").append(c.role().name().toLowerCase(java.util.Locale.ROOT));

@@ -95,17 +95,7 @@ public final class Engine {
 
     /** When the engine next needs {@link #advance} (Long.MAX_VALUE when it has nothing to do). */
     public long nextEventNanos() {
-        if (stepEnd != Long.MAX_VALUE) {
-            return stepEnd;
-        }
-        long next = Long.MAX_VALUE;
-        if (!waiting.isEmpty()) {
-            next = waiting.peek().arrivalNanos;
-        }
-        if (!transferring.isEmpty()) {
-            next = Math.min(next, transferring.peek().readyNanos);
-        }
-        return next;
+        return stepEnd != Long.MAX_VALUE ? stepEnd : nextAdmission();
     }
 
     /** Runs every step that starts or ends by {@code nowNanos}, reporting the tokens they produced. */
@@ -160,6 +150,33 @@ public final class Engine {
     }
 
     private void startStep(long t0) {
+        long d = planStep(t0);
+        stepEnd = d < 0 ? Long.MAX_VALUE : t0 + d;
+    }
+
+    /** The earliest instant a step could start with a request that is not running yet. */
+    long nextAdmission() {
+        long next = Long.MAX_VALUE;
+        if (!waiting.isEmpty()) {
+            next = waiting.peek().arrivalNanos;
+        }
+        if (!transferring.isEmpty()) {
+            next = Math.min(next, transferring.peek().readyNanos);
+        }
+        return next;
+    }
+
+    /** Requests this engine holds, for load balancing between data-parallel engines. */
+    int load() {
+        return running.size() + waiting.size() + transferring.size();
+    }
+
+    /**
+     * Admits what arrived by {@code t0} and lays out a step starting then; returns its
+     * duration, or -1 when there is nothing to run. The caller decides when the step ends
+     * (data-parallel engines in lockstep end together) and then calls {@link #finishStep}.
+     */
+    long planStep(long t0) {
         while (!transferring.isEmpty() && transferring.peek().readyNanos <= t0) {
             waiting.add(transferring.poll());
         }
@@ -172,8 +189,7 @@ public final class Engine {
         }
         running.removeIf(s -> s.cancelled);
         if (running.isEmpty()) {
-            stepEnd = Long.MAX_VALUE;
-            return;
+            return -1;
         }
         int decodes = 0;
         for (Seq s : running) {
@@ -200,11 +216,12 @@ public final class Engine {
         lastStepNanos = Math.max(1, d);
         lastStepDecodes = decodes;
         lastStepPrefillTokens = prefill;
-        stepEnd = t0 + lastStepNanos;
         steps++;
+        return lastStepNanos;
     }
 
-    private void finishStep(long t, Sink sink) {
+    /** Ends the planned step at {@code t}: every decoding request emits a token, finished prefills their first. */
+    void finishStep(long t, Sink sink) {
         for (int i = 0; i < running.size(); i++) {
             Seq s = running.get(i);
             if (s.cancelled) {

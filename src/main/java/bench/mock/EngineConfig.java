@@ -20,9 +20,17 @@ import bench.BenchException;
  * @param itlNanos         base duration of a step
  * @param itlPerSeqNanos   added per running decode
  * @param maxBatchedTokens token budget of a step (decodes count one each)
+ * @param dataParallelSize engines behind the server (vLLM's --data-parallel-size)
+ * @param lockstepSyncNanos with several engines: -1 for independent engines, else they step
+ *                         together (MoE-style) and this is added to every step
  */
 public record EngineConfig(double prefillTps, int maxNumSeqs, long itlNanos, long itlPerSeqNanos,
-        int maxBatchedTokens) {
+        int maxBatchedTokens, int dataParallelSize, long lockstepSyncNanos) {
+
+    /** One engine. */
+    public EngineConfig(double prefillTps, int maxNumSeqs, long itlNanos, long itlPerSeqNanos, int maxBatchedTokens) {
+        this(prefillTps, maxNumSeqs, itlNanos, itlPerSeqNanos, maxBatchedTokens, 1, -1);
+    }
 
     public EngineConfig {
         if (!(prefillTps > 0) || Double.isInfinite(prefillTps)) {
@@ -36,6 +44,9 @@ public record EngineConfig(double prefillTps, int maxNumSeqs, long itlNanos, lon
         }
         if (maxBatchedTokens < 1) {
             throw new BenchException("--max-num-batched-tokens must be >= 1");
+        }
+        if (dataParallelSize < 1) {
+            throw new BenchException("--data-parallel-size must be >= 1");
         }
     }
 

@@ -45,7 +45,7 @@ public final class MockServer implements AutoCloseable {
     private final ObjectMapper mapper = new ObjectMapper();
     private final WordTokenizer tokenizer = new WordTokenizer();
     private final MockStats stats = new MockStats();
-    private final Engine engine;
+    private final EngineGroup engine;
     private final Engine.Sink engineSink = this::engineToken;
     /** Streams on the fixed schedule, whole answers, stall releases: by due time. */
     private final PriorityQueue<Stream> due = new PriorityQueue<>((a, b) -> Long.compare(a.dueNanos, b.dueNanos));
@@ -73,7 +73,8 @@ public final class MockServer implements AutoCloseable {
     public MockServer(MockConfig config, boolean warmUpFormats) {
         this.config = config;
         this.warmUpFormats = warmUpFormats;
-        this.engine = config.engine() == null ? null : new Engine(config.engine());
+        EngineConfig e = config.engine();
+        this.engine = e == null ? null : new EngineGroup(e, e.dataParallelSize(), e.lockstepSyncNanos());
     }
 
     /** Binds and starts serving; returns once the port is open. */
@@ -572,6 +573,7 @@ public final class MockServer implements AutoCloseable {
                 }
                 long contentLength = 0;
                 boolean close = requestLine[2].equals("HTTP/1.0");
+                int rank = -1;
                 for (int i = 1; i < lines.length; i++) {
                     int colon = lines[i].indexOf(':');
                     if (colon <= 0) {
@@ -591,6 +593,13 @@ public final class MockServer implements AutoCloseable {
                         case "transfer-encoding" -> {
                             respondError(411, "chunked request bodies are not supported; send Content-Length", true);
                             return;
+                        }
+                        case "x-data-parallel-rank" -> {
+                            try {
+                                rank = Integer.parseInt(value);
+                            } catch (NumberFormatException e) {
+                                rank = -1;
+                            }
                         }
                         case "connection" -> {
                             String v = value.toLowerCase(Locale.ROOT);
@@ -618,11 +627,11 @@ public final class MockServer implements AutoCloseable {
                 if (close) {
                     closeAfterWrite = true;
                 }
-                handle(requestLine[0], requestLine[1], body, arrival, close);
+                handle(requestLine[0], requestLine[1], body, arrival, close, rank);
             }
         }
 
-        void handle(String method, String target, byte[] body, long arrival, boolean close) {
+        void handle(String method, String target, byte[] body, long arrival, boolean close, int rank) {
             String path = target;
             int q = path.indexOf('?');
             if (q >= 0) {
@@ -641,9 +650,10 @@ public final class MockServer implements AutoCloseable {
                     });
                     case "/tokenize" -> requirePost(method, () -> respondJson(200, tokenize(parse(body)), close));
                     case "/detokenize" -> requirePost(method, () -> respondJson(200, detokenize(parse(body)), close));
-                    case "/v1/completions" -> requirePost(method, () -> completion(parse(body), false, arrival, close));
+                    case "/v1/completions" ->
+                        requirePost(method, () -> completion(parse(body), false, arrival, close, rank));
                     case "/v1/chat/completions" ->
-                        requirePost(method, () -> completion(parse(body), true, arrival, close));
+                        requirePost(method, () -> completion(parse(body), true, arrival, close, rank));
                     default -> respondError(404, "no route for " + method + " " + path, close);
                 }
             } catch (BadRequest e) {
@@ -707,7 +717,7 @@ public final class MockServer implements AutoCloseable {
             return o;
         }
 
-        private void completion(JsonNode req, boolean chat, long arrival, boolean close) {
+        private void completion(JsonNode req, boolean chat, long arrival, boolean close, int rank) {
             String model = req.path("model").asText(config.model());
             if (req.has("model") && !model.equals(config.model())) {
                 throw new BadRequest(404, "The model `" + model + "` does not exist.");
@@ -776,7 +786,7 @@ public final class MockServer implements AutoCloseable {
             }
             if (engine != null) {
                 s.seq = new Engine.Seq(s, promptTokens, maxTokens, kvReady, remotePrefilled);
-                engine.submit(s.seq, arrival);
+                engine.submit(s.seq, arrival, rank);
                 return;
             }
             s.firstDueNanos = remotePrefilled ? kvReady + config.itlNanos() : arrival + config.ttftNanos();
