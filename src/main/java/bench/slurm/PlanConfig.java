@@ -4,6 +4,7 @@ import bench.BenchException;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * What to plan: the allocation's hosts, the article's {@code --route R} and {@code --prefill P},
@@ -22,6 +23,8 @@ import java.util.Set;
  */
 public record PlanConfig(List<String> hosts, int route, int prefill, int gpusPerNode, ServeArgs serveArgs,
         long jobId, Integer basePort, KvBackend kvBackend, KvLoadFailurePolicy kvLoadFailurePolicy) {
+    /** Host names end up in shell words, log file names and container names: keep them plain. */
+    private static final Pattern HOST_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*");
 
     public PlanConfig {
         hosts = hosts == null ? List.of() : List.copyOf(hosts);
@@ -40,6 +43,9 @@ public record PlanConfig(List<String> hosts, int route, int prefill, int gpusPer
         }
         Set<String> seen = new HashSet<>();
         for (String h : hosts) {
+            if (!HOST_NAME.matcher(h).matches()) {
+                throw new BenchException("bad host name '" + h + "': letters, digits, '.', '-' and '_' only");
+            }
             if (!seen.add(h)) {
                 throw new BenchException("duplicate host '" + h + "' in the hostlist");
             }

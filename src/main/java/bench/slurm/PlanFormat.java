@@ -92,25 +92,10 @@ public final class PlanFormat {
     }
 
     public static String text(Plan plan) {
-        PlanConfig c = plan.config();
         StringBuilder sb = new StringBuilder();
-        sb.append("job ").append(c.jobId()).append(": ").append(c.hosts().size()).append(" nodes in ")
-                .append(c.route()).append(c.route() == 1 ? " group" : " groups").append(" of ")
-                .append(c.nodesPerGroup()).append(", ")
-                .append(plan.mode() == Mode.DP ? "data parallel" : "prefill/decode " + c.prefill() + "P"
-                        + (c.nodesPerGroup() - c.prefill()) + "D per group")
-                .append(", TP ").append(c.tensorParallelSize()).append(", ").append(c.gpusPerNode())
-                .append(" GPUs per node\n\n");
-        List<String[]> rows = new ArrayList<>();
-        rows.add(new String[] {"NODE", "ROLE", "GROUP", "PORT", "DP SIZE", "DP RANKS", "KV ROLE"});
-        plan.nodes().forEach(n -> rows.add(new String[] {n.host(), n.role().jsonName(),
-            Integer.toString(n.group()), n.httpPort() == null ? "-" : n.httpPort().toString(),
-            Integer.toString(n.dpSize()), n.dpRanks(), n.kvRole() == null ? "-" : n.kvRole()}));
+        sb.append(summary(plan)).append("\n\n").append(table(plan));
+        PlanConfig c = plan.config();
         Router r = plan.router();
-        if (r != null) {
-            rows.add(new String[] {r.host(), "router", "-", Integer.toString(r.port()), "-", "-", "-"});
-        }
-        table(sb, rows);
         sb.append('\n');
         sb.append("endpoint: ").append(plan.endpoint()).append('\n');
         if (r != null && r.intraNodeDataParallelSize() > 1) {
@@ -135,6 +120,33 @@ public final class PlanFormat {
         if (r != null) {
             sb.append("  ").append(r.host()).append(" (router): ").append(shown(r.command())).append('\n');
         }
+        return sb.toString();
+    }
+
+    /** One line: job, nodes, groups, mode, TP. */
+    public static String summary(Plan plan) {
+        PlanConfig c = plan.config();
+        return "job " + c.jobId() + ": " + c.hosts().size() + (c.hosts().size() == 1 ? " node" : " nodes") + " in "
+                + c.route()
+                + (c.route() == 1 ? " group" : " groups") + " of " + c.nodesPerGroup() + ", "
+                + (plan.mode() == Mode.DP ? "data parallel"
+                        : "prefill/decode " + c.prefill() + "P" + (c.nodesPerGroup() - c.prefill()) + "D per group")
+                + ", TP " + c.tensorParallelSize() + ", " + c.gpusPerNode() + " GPUs per node";
+    }
+
+    /** The table of nodes (and the router): node, role, group, port, DP size and ranks, KV role. */
+    public static String table(Plan plan) {
+        List<String[]> rows = new ArrayList<>();
+        rows.add(new String[] {"NODE", "ROLE", "GROUP", "PORT", "DP SIZE", "DP RANKS", "KV ROLE"});
+        plan.nodes().forEach(n -> rows.add(new String[] {n.host(), n.role().jsonName(),
+            Integer.toString(n.group()), n.httpPort() == null ? "-" : n.httpPort().toString(),
+            Integer.toString(n.dpSize()), n.dpRanks(), n.kvRole() == null ? "-" : n.kvRole()}));
+        Router r = plan.router();
+        if (r != null) {
+            rows.add(new String[] {r.host(), "router", "-", Integer.toString(r.port()), "-", "-", "-"});
+        }
+        StringBuilder sb = new StringBuilder();
+        table(sb, rows);
         return sb.toString();
     }
 
