@@ -17,7 +17,7 @@ import java.util.regex.Pattern;
  * @param readyTimeoutSec how long every engine and the router have to answer {@code /health}
  * @param env             NAME=VALUE settings fixed for every process (they win over defaults and the environment)
  */
-public record LaunchOptions(Runtime runtime, String image, List<String> containerMounts, int readyTimeoutSec,
+public record LaunchOptions(LaunchRuntime runtime, String image, List<String> containerMounts, int readyTimeoutSec,
         List<EnvSetting> env) {
     private static final Pattern NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
     /** Set by the script itself: overriding them would break it. */
@@ -46,21 +46,21 @@ public record LaunchOptions(Runtime runtime, String image, List<String> containe
 
     public LaunchOptions {
         if (runtime == null) {
-            runtime = Runtime.BARE;
+            runtime = LaunchRuntime.BARE;
         }
         containerMounts = containerMounts == null ? List.of() : List.copyOf(containerMounts);
         env = env == null ? List.of() : List.copyOf(env);
         if (image != null && image.isBlank()) {
             image = null;
         }
-        if (runtime == Runtime.BARE && (image != null || !containerMounts.isEmpty())) {
+        if (runtime == LaunchRuntime.BARE && (image != null || !containerMounts.isEmpty())) {
             throw new BenchException("--image and --container-mount are for --runtime docker or pyxis");
         }
-        if (runtime == Runtime.DOCKER && image == null) {
+        if (runtime == LaunchRuntime.DOCKER && image == null) {
             throw new BenchException("--runtime docker needs --image: a registry image, or a .tar.gz made by"
                     + " docker save on a path every node sees");
         }
-        if (runtime == Runtime.PYXIS && image == null) {
+        if (runtime == LaunchRuntime.PYXIS && image == null) {
             throw new BenchException("--runtime pyxis needs --image: a squashfs file (e.g. /fsx/nixl.sqsh) or a"
                     + " registry image (e.g. nvcr.io#nvidia/pytorch:25.01-py3)");
         }
@@ -92,11 +92,11 @@ public record LaunchOptions(Runtime runtime, String image, List<String> containe
 
     /** A docker image to load from a file on the nodes: compressed ({@code pigz -dc | docker load}) or not. */
     public boolean imageIsCompressedTarball() {
-        return runtime == Runtime.DOCKER && (image.endsWith(".tar.gz") || image.endsWith(".tgz"));
+        return runtime == LaunchRuntime.DOCKER && (image.endsWith(".tar.gz") || image.endsWith(".tgz"));
     }
 
     public boolean imageIsTarball() {
-        return imageIsCompressedTarball() || runtime == Runtime.DOCKER && image.endsWith(".tar");
+        return imageIsCompressedTarball() || runtime == LaunchRuntime.DOCKER && image.endsWith(".tar");
     }
 
     public boolean hasEnv(String name) {

@@ -33,7 +33,7 @@ public final class LaunchScript {
         environment(s, plan, o);
         s.append('\n').append(RULE).append("# Functions that run on the nodes (shipped there with declare -f)\n\n");
         s.append(NODE_ADDRESS);
-        if (o.runtime() == Runtime.DOCKER) {
+        if (o.runtime() == LaunchRuntime.DOCKER) {
             s.append('\n').append(dockerRun(o)).append('\n').append(DOCKER_LOAD).append('\n').append(DOCKER_REMOVE);
         }
         s.append('\n').append(RULE).append("# Functions of this script\n\n");
@@ -63,7 +63,7 @@ public final class LaunchScript {
         s.append("# Endpoint: ").append(plan.endpoint()).append(", written to logs/").append(c.jobId())
                 .append("/endpoint once every server answers /health.\n");
         s.append("# Logs: logs/").append(c.jobId()).append("/<role>-<host>.log. A process that exits, Ctrl-C,"
-                + " TERM or HUP stops\n# the processes").append(o.runtime() == Runtime.DOCKER ? " and containers" : "")
+                + " TERM or HUP stops\n# the processes").append(o.runtime() == LaunchRuntime.DOCKER ? " and containers" : "")
                 .append(" this launch started, and only those.\n");
         s.append("set -euo pipefail\n\n");
     }
@@ -80,7 +80,7 @@ public final class LaunchScript {
         if (o.image() != null) {
             s.append("IMAGE=").append(Shell.quote(o.image())).append('\n');
         }
-        if (o.runtime() == Runtime.DOCKER) {
+        if (o.runtime() == LaunchRuntime.DOCKER) {
             s.append("# this run's containers are named $RUN_TAG-<role>-<host> and labelled bench.run=$RUN_TAG\n");
             s.append("RUN_TAG=bench-$JOB_ID-$$\n");
         }
@@ -124,7 +124,7 @@ public final class LaunchScript {
                 names.add(n);
             }
         }
-        if (o.runtime() == Runtime.DOCKER) {
+        if (o.runtime() == LaunchRuntime.DOCKER) {
             s.append("# Passed into the containers:\n");
             s.append("export BENCH_ENV_NAMES=\"").append(String.join(" ", names)).append("\"\n");
         }
@@ -276,10 +276,10 @@ public final class LaunchScript {
                   local host=$1 role=$2 url=$3
                   shift 3
                   local logfile="$LOG_DIR/$role-$host.log"%s
-                """.formatted(o.runtime() == Runtime.DOCKER ? " P_CONTAINER=()" : "",
-                o.runtime() == Runtime.DOCKER ? " name=\"$RUN_TAG-$role-$host\"\n  remote docker_run" : ""));
+                """.formatted(o.runtime() == LaunchRuntime.DOCKER ? " P_CONTAINER=()" : "",
+                o.runtime() == LaunchRuntime.DOCKER ? " name=\"$RUN_TAG-$role-$host\"\n  remote docker_run" : ""));
         s.append("  srun --nodes=1 --ntasks=1 --nodelist=\"$host\" --overlap --export=ALL \\\n");
-        if (o.runtime() == Runtime.PYXIS) {
+        if (o.runtime() == LaunchRuntime.PYXIS) {
             s.append("    --container-image=\"$IMAGE\"");
             if (!o.mountSpecs().isEmpty()) {
                 s.append(" --container-mounts=").append(Shell.quote(String.join(",", o.mountSpecs())));
@@ -293,14 +293,14 @@ public final class LaunchScript {
             s.append(" \"").append(n).append('=').append(value).append('"');
         }
         s.append(" \\\n");
-        if (o.runtime() == Runtime.DOCKER) {
+        if (o.runtime() == LaunchRuntime.DOCKER) {
             s.append("    \"${REMOTE[@]}\" \"$name\" \"$RUN_TAG\" \"$IMAGE\" \\\n");
         }
         s.append("""
                     "$@" </dev/null >"$logfile" 2>&1 &
                   P_PID+=("$!") P_HOST+=("$host") P_ROLE+=("$role") P_LOG+=("$logfile") P_URL+=("$url") P_READY+=(0)
                 """);
-        if (o.runtime() == Runtime.DOCKER) {
+        if (o.runtime() == LaunchRuntime.DOCKER) {
             s.append("  P_CONTAINER+=(\"$name\")\n");
         }
         s.append("  log \"started $role on $host (log: $logfile)\"\n}\n");
@@ -365,7 +365,7 @@ public final class LaunchScript {
             """;
 
     private static String cleanup(LaunchOptions o) {
-        String containers = o.runtime() != Runtime.DOCKER ? "" : """
+        String containers = o.runtime() != LaunchRuntime.DOCKER ? "" : """
                     remote docker_remove
                     for i in "${!P_PID[@]}"; do
                       timeout 60 srun --nodes=1 --ntasks=1 --nodelist="${P_HOST[i]}" --overlap --export=ALL \\
@@ -398,7 +398,7 @@ public final class LaunchScript {
                 %s  fi
                   exit "$status"
                 }
-                """.formatted(o.runtime() == Runtime.DOCKER ? ",\n# then removes this run's containers" : "",
+                """.formatted(o.runtime() == LaunchRuntime.DOCKER ? ",\n# then removes this run's containers" : "",
                 containers);
     }
 

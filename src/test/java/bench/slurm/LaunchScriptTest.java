@@ -35,7 +35,7 @@ class LaunchScriptTest {
     @TempDir
     Path tmp;
 
-    static LaunchOptions options(Runtime runtime) {
+    static LaunchOptions options(LaunchRuntime runtime) {
         return switch (runtime) {
             case DOCKER -> new LaunchOptions(runtime, "/fsx/images/nixl-latest.tar.gz", List.of("/fsx"), 1800,
                     List.of());
@@ -48,7 +48,7 @@ class LaunchScriptTest {
     void articleConfigurationsForEveryRuntimeMatchGoldenFilesAndPassShellcheck() throws Exception {
         List<String> failures = new ArrayList<>();
         for (Plans.Experiment e : Plans.ARTICLE) {
-            for (Runtime rt : Runtime.values()) {
+            for (LaunchRuntime rt : LaunchRuntime.values()) {
                 String script = LaunchScript.render(Plans.article(e), options(rt));
                 String name = "launch-" + e.name() + "-" + rt.cliName() + ".sh";
                 Golden.assertMatches("slurm/" + name, script);
@@ -64,7 +64,7 @@ class LaunchScriptTest {
     @ParameterizedTest
     @CsvSource({"docker,nvcr.io/org/vllm:0.15.1", "docker,/fsx/nixl.tar", "pyxis,nvcr.io#org/vllm:0.15.1"})
     void otherImagesAndSettingsPassShellcheckToo(String runtime, String image) throws Exception {
-        Runtime rt = Runtime.valueOf(runtime.toUpperCase());
+        LaunchRuntime rt = LaunchRuntime.valueOf(runtime.toUpperCase());
         LaunchOptions o = new LaunchOptions(rt, image, List.of("/fsx", "/scratch:/data:ro"), 60,
                 List.of(new LaunchOptions.EnvSetting("HF_TOKEN", "it's $secret"),
                         new LaunchOptions.EnvSetting("VLLM_NIXL_SIDE_CHANNEL_HOST", "10.0.0.1"),
@@ -81,7 +81,7 @@ class LaunchScriptTest {
 
     @Test
     void dockerRunsWhatTheBriefAsks() {
-        String script = LaunchScript.render(Plans.article(Plans.ARTICLE.get(3)), options(Runtime.DOCKER));
+        String script = LaunchScript.render(Plans.article(Plans.ARTICLE.get(3)), options(LaunchRuntime.DOCKER));
         assertTrue(script.contains("--gpus all --net=host --ipc=host"), script);
         assertTrue(script.contains("--ulimit memlock=-1"), script);
         assertTrue(script.contains("for dev in /dev/infiniband/uverbs* /dev/gdrdrv; do\n"
@@ -96,7 +96,7 @@ class LaunchScriptTest {
 
     @Test
     void pyxisPassesImageAndMountsToSrun() {
-        String script = LaunchScript.render(Plans.article(Plans.ARTICLE.get(0)), options(Runtime.PYXIS));
+        String script = LaunchScript.render(Plans.article(Plans.ARTICLE.get(0)), options(LaunchRuntime.PYXIS));
         assertTrue(script.contains("--container-image=\"$IMAGE\" --container-mounts=/fsx:/fsx \\\n"), script);
         assertTrue(script.contains("IMAGE=/fsx/images/nixl.sqsh\n"), script);
         assertFalse(script.contains("docker"), script);
@@ -104,7 +104,7 @@ class LaunchScriptTest {
 
     @Test
     void everyProcessStartsOnItsNodeWithSrunAndTheRouterAfterTheEngines() {
-        String script = LaunchScript.render(Plans.article(Plans.ARTICLE.get(1)), options(Runtime.BARE));
+        String script = LaunchScript.render(Plans.article(Plans.ARTICLE.get(1)), options(LaunchRuntime.BARE));
         assertTrue(script.contains("srun --nodes=1 --ntasks=1 --nodelist=\"$host\" --overlap --export=ALL"), script);
         int engines = script.indexOf("launch node4 dp-worker - \\\n");
         int firstWait = script.indexOf("wait_ready\n", engines);
@@ -124,7 +124,7 @@ class LaunchScriptTest {
     @Test
     void serveArgumentsSurviveTheShellVerbatim() throws Exception {
         Plan plan = Plans.plan(2, 1, 0, NASTY);
-        String script = LaunchScript.render(plan, options(Runtime.BARE));
+        String script = LaunchScript.render(plan, options(LaunchRuntime.BARE));
         Path marker = Path.of("/tmp/bench-pwned");
         Files.deleteIfExists(marker);
         for (Node node : plan.nodes().toList()) {
@@ -142,21 +142,21 @@ class LaunchScriptTest {
 
     @Test
     void badOptionsAreRefusedWithOneLine() {
-        assertThrows(BenchException.class, () -> new LaunchOptions(Runtime.DOCKER, null, List.of(), 10, List.of()));
+        assertThrows(BenchException.class, () -> new LaunchOptions(LaunchRuntime.DOCKER, null, List.of(), 10, List.of()));
         assertEquals("--image and --container-mount are for --runtime docker or pyxis",
                 assertThrows(BenchException.class,
-                        () -> new LaunchOptions(Runtime.BARE, "img", List.of(), 10, List.of())).getMessage());
+                        () -> new LaunchOptions(LaunchRuntime.BARE, "img", List.of(), 10, List.of())).getMessage());
         assertEquals("bad --container-mount 'a,b': expected SRC[:DST[:FLAGS]] without commas or spaces",
                 assertThrows(BenchException.class,
-                        () -> new LaunchOptions(Runtime.PYXIS, "img", List.of("a,b"), 10, List.of())).getMessage());
+                        () -> new LaunchOptions(LaunchRuntime.PYXIS, "img", List.of("a,b"), 10, List.of())).getMessage());
         assertEquals("--ready-timeout must be >= 1 second", assertThrows(BenchException.class,
-                () -> new LaunchOptions(Runtime.BARE, null, List.of(), 0, List.of())).getMessage());
+                () -> new LaunchOptions(LaunchRuntime.BARE, null, List.of(), 0, List.of())).getMessage());
         assertEquals("bad --env 'novalue': expected NAME=VALUE", assertThrows(BenchException.class,
                 () -> LaunchOptions.EnvSetting.parse("novalue")).getMessage());
         assertTrue(assertThrows(BenchException.class, () -> LaunchOptions.EnvSetting.parse("A-B=1")).getMessage()
                 .startsWith("bad --env 'A-B=1'"));
         assertEquals("--env X is given twice", assertThrows(BenchException.class,
-                () -> new LaunchOptions(Runtime.BARE, null, List.of(), 10, List.of(
+                () -> new LaunchOptions(LaunchRuntime.BARE, null, List.of(), 10, List.of(
                         LaunchOptions.EnvSetting.parse("X=1"), LaunchOptions.EnvSetting.parse("X=2")))).getMessage());
         assertEquals("--env PATH cannot be overridden", assertThrows(BenchException.class,
                 () -> LaunchOptions.EnvSetting.parse("PATH=/x")).getMessage());
