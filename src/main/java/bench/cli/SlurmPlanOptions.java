@@ -52,8 +52,9 @@ final class SlurmPlanOptions {
 
     PlanConfig config(CliEnv env) {
         String hostlist = hosts != null ? hosts : env.get("SLURM_JOB_NODELIST");
-        return new PlanConfig(Hostlist.expand(hostlist), route, prefill, gpusPerNode, new ServeArgs(serveArgs == null ? List.of() : serveArgs),
-                jobId(env), basePort, kvBackend, kvLoadFailurePolicy);
+        ServeArgs serve = new ServeArgs(serveArgs == null ? List.of() : serveArgs);
+        return new PlanConfig(Hostlist.expand(hostlist), route, prefill, gpusPerNode, serve, jobId(env), basePort,
+                kvBackend, kvLoadFailurePolicy);
     }
 
     private long jobId(CliEnv env) {

@@ -43,7 +43,8 @@ final class SlurmRenderCommand implements Callable<Integer> {
     SlurmPlanOptions plan = new SlurmPlanOptions();
 
     @Option(names = "--runtime", paramLabel = "RUNTIME", defaultValue = "bare",
-            description = "docker, pyxis (srun --container-image) or bare (engines on PATH) (default: ${DEFAULT-VALUE}).")
+            description = "docker, pyxis (srun --container-image) or bare (engines on PATH)"
+                    + " (default: ${DEFAULT-VALUE}).")
     LaunchRuntime runtime;
 
     @Option(names = "--image", paramLabel = "IMAGE",

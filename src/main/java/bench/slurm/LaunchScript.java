@@ -62,9 +62,9 @@ public final class LaunchScript {
         s.append("#\n");
         s.append("# Endpoint: ").append(plan.endpoint()).append(", written to logs/").append(c.jobId())
                 .append("/endpoint once every server answers /health.\n");
+        String what = o.runtime() == LaunchRuntime.DOCKER ? "processes and containers" : "processes";
         s.append("# Logs: logs/").append(c.jobId()).append("/<role>-<host>.log. A process that exits, Ctrl-C,"
-                + " TERM or HUP stops\n# the processes").append(o.runtime() == LaunchRuntime.DOCKER ? " and containers" : "")
-                .append(" this launch started, and only those.\n");
+                + " TERM or HUP stops\n# the ").append(what).append(" this launch started, and only those.\n");
         s.append("set -euo pipefail\n\n");
     }
 
@@ -113,8 +113,9 @@ public final class LaunchScript {
         }
         List<String> perNode = perNodeEnv(plan, o);
         if (perNode.contains("VLLM_NIXL_SIDE_CHANNEL_HOST")) {
-            s.append("# Set by launch for each node: VLLM_NIXL_SIDE_CHANNEL_HOST, the node's address; NCCL_SOCKET_IFNAME\n"
-                    + "# and GLOO_SOCKET_IFNAME, the interface holding it (unless set above or in the environment).\n");
+            s.append("# Set by launch for each node: VLLM_NIXL_SIDE_CHANNEL_HOST, the node's address;"
+                    + " NCCL_SOCKET_IFNAME\n# and GLOO_SOCKET_IFNAME, the interface holding it (unless set above or in"
+                    + " the environment).\n");
         } else {
             s.append("# Set by launch for each node: NCCL_SOCKET_IFNAME and GLOO_SOCKET_IFNAME, the interface holding\n"
                     + "# the node's address (unless set above or in the environment).\n");

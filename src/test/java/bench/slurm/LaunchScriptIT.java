@@ -187,6 +187,30 @@ class LaunchScriptIT {
         assertTrue(Files.exists(records.resolve("node2-vllm.stopped")), out);
     }
 
+    /** salloc -N 2 bash slurm/vllm.sbatch --route 2 ...: renders with ./bench and runs the launch. */
+    @Test
+    void vllmSbatchRendersWithBenchAndRunsTheLaunch() throws Exception {
+        Path root = Path.of("").toAbsolutePath();
+        assumeTrue(Files.exists(root.resolve("target/bench.jar")), "target/bench.jar is not built");
+        start(List.of("bash", root.resolve("slurm/vllm.sbatch").toString(), "--route", "2", "--base-port",
+                Integer.toString(base), "--ready-timeout", "60", "--model", "m", "--chat-template", "{\"a\": \"$b c\"}"),
+                2, Map.of("BENCH", root.resolve("bench").toString(), "SLURM_JOB_NODELIST", "node[1-2]"));
+        Path endpoint = tmp.resolve("logs/" + JOB + "/endpoint");
+        waitFor(() -> Files.exists(endpoint), 60, "the endpoint file");
+        assertEquals("http://node1:" + (base + 1) + "\n", Files.readString(endpoint));
+        for (String f : List.of("plan.txt", "plan.json", "launch.sh")) {
+            assertTrue(Files.exists(tmp.resolve("logs/" + JOB + "/" + f)), f);
+        }
+        assertEquals(List.of("serve", "--model", "m", "--chat-template", "{\"a\": \"$b c\"}", "--tensor-parallel-size",
+                "8", "--host", "0.0.0.0", "--port", Integer.toString(base)), recordedArgs("node2-vllm"));
+        assertTrue(output().matches("(?s).*\nnode1 +router +- +" + (base + 1) + "\\s.*"),
+                "the plan is shown\n" + output());
+        new ProcessBuilder("kill", "-TERM", Long.toString(script.pid())).start().waitFor();
+        assertTrue(script.waitFor(40, TimeUnit.SECONDS));
+        assertEquals(143, script.exitValue(), output());
+        assertTrue(Files.exists(records.resolve("node1-vllm-router.stopped")), output());
+    }
+
     @Test
     void refusesToRunInAnotherJob() throws Exception {
         Plan plan = plan(2, 2, 0, List.of("--model", "m"));
@@ -208,12 +232,16 @@ class LaunchScriptIT {
         Path launch = tmp.resolve("launch.sh");
         Files.writeString(launch, LaunchScript.render(plan, new LaunchOptions(LaunchRuntime.BARE, null, List.of(),
                 readyTimeoutSec, List.of())));
+        start(List.of("bash", launch.toString()), plan.config().hosts().size(), extraEnv);
+    }
+
+    /** Runs the command in tmp with the fakes first on PATH, for a job on node1..nodeN. */
+    private void start(List<String> command, int nodes, Map<String, String> extraEnv) throws IOException {
         // curl: nodeK:port -> 127.0.0.1:port + shift(K)
         StringBuilder curlrc = new StringBuilder();
-        ProcessBuilder pb = new ProcessBuilder("bash", launch.toString()).directory(tmp.toFile())
-                .redirectErrorStream(true);
+        ProcessBuilder pb = new ProcessBuilder(command).directory(tmp.toFile()).redirectErrorStream(true);
         Map<String, String> env = pb.environment();
-        for (int k = 1; k <= plan.config().hosts().size(); k++) {
+        for (int k = 1; k <= nodes; k++) {
             int shift = 2 * (k - 1);
             env.put("FAKE_SHIFT_node" + k, Integer.toString(shift));
             curlrc.append("connect-to = node").append(k).append(':').append(base).append(":127.0.0.1:")
