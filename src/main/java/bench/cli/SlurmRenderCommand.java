@@ -8,7 +8,6 @@ import bench.slurm.Plan;
 import bench.slurm.PlanFormat;
 import bench.slurm.Planner;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -91,19 +90,13 @@ final class SlurmRenderCommand implements Callable<Integer> {
     }
 
     private static void write(Path file, String script) {
+        RunJob.write(file, script);
         try {
-            Path parent = file.toAbsolutePath().getParent();
-            if (parent != null) {
-                Files.createDirectories(parent);
-            }
-            Files.writeString(file, script, StandardCharsets.UTF_8);
-            try {
-                Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rwxr-xr-x"));
-            } catch (UnsupportedOperationException e) {
-                // not a POSIX file system: run it with bash FILE
-            }
+            Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rwxr-xr-x"));
+        } catch (UnsupportedOperationException e) {
+            // not a POSIX file system: run it with bash FILE
         } catch (IOException e) {
-            throw new BenchException("cannot write --out " + file + ": " + e.getMessage(), e);
+            throw new BenchException("cannot make " + file + " executable: " + e.getMessage(), e);
         }
     }
 }

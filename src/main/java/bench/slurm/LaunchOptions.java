@@ -90,13 +90,10 @@ public record LaunchOptions(LaunchRuntime runtime, String image, List<String> co
         return specs;
     }
 
-    /** A docker image to load from a file on the nodes: compressed ({@code pigz -dc | docker load}) or not. */
-    public boolean imageIsCompressedTarball() {
-        return runtime == LaunchRuntime.DOCKER && (image.endsWith(".tar.gz") || image.endsWith(".tgz"));
-    }
-
+    /** A docker image to load from a file on the nodes: {@code .tar.gz}/{@code .tgz} (pigz) or {@code .tar}. */
     public boolean imageIsTarball() {
-        return imageIsCompressedTarball() || runtime == LaunchRuntime.DOCKER && image.endsWith(".tar");
+        return runtime == LaunchRuntime.DOCKER
+                && (image.endsWith(".tar.gz") || image.endsWith(".tgz") || image.endsWith(".tar"));
     }
 
     public boolean hasEnv(String name) {

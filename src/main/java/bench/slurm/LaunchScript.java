@@ -17,7 +17,7 @@ import java.util.Map;
 public final class LaunchScript {
     private static final int STOP_TIMEOUT_SEC = 30;
     private static final int POLL_SEC = 2;
-    /** Width at which the header's comment lines wrap. */
+    /** The line between the script's parts. */
     private static final String RULE = "# " + "-".repeat(93) + "\n";
 
     /** Before a statement whose single-quoted words hold $ or backticks: they are literal on purpose. */
