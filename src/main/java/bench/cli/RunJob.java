@@ -387,7 +387,8 @@ final class RunJob {
         return Duration.ofNanos(Math.round(s * 1e9));
     }
 
-    private static void write(Path file, String text) {
+    /** Writes text to file, creating its directory; a failure is the user's one-line error. */
+    static void write(Path file, String text) {
         try {
             Path parent = file.toAbsolutePath().getParent();
             if (parent != null) {
