@@ -159,6 +159,18 @@ final class MockCommand implements Callable<Integer> {
                 faults, usageInLastChunk);
     }
 
+    /** Writes the port atomically (temporary file, then rename), so a reader never sees half a number. */
+    static void writePortFile(Path file, int port) {
+        try {
+            Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+            Files.writeString(tmp, port + "\n", StandardCharsets.US_ASCII);
+            Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                    java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new BenchException("cannot write --port-file " + file + ": " + e.getMessage(), e);
+        }
+    }
+
     static String describe(MockConfig c) {
         StringBuilder sb = new StringBuilder();
         if (c.engine() == null) {
@@ -193,11 +205,7 @@ final class MockCommand implements Callable<Integer> {
             out.printf("bench mock: serving %s on http://%s:%d (%s)%n", model, host, server.port(), describe(config));
             out.flush();
             if (portFile != null) {
-                try {
-                    Files.writeString(portFile, server.port() + "\n", StandardCharsets.US_ASCII);
-                } catch (IOException e) {
-                    throw new BenchException("cannot write --port-file " + portFile + ": " + e.getMessage(), e);
-                }
+                writePortFile(portFile, server.port());
             }
             server.await();
         }

@@ -49,7 +49,7 @@ final class MockRouterCommand implements Callable<Integer> {
     boolean pd;
 
     @Option(names = "--prefill", arity = "1..2", paramLabel = "URL [BOOTSTRAP_PORT]", description = "A prefill worker (repeatable).")
-    List<List<String>> prefill = new ArrayList<>();
+    List<String> prefill = new ArrayList<>();
 
     @Option(names = "--decode", paramLabel = "URL", description = "A decode worker (repeatable).")
     List<String> decode = new ArrayList<>();
@@ -57,6 +57,9 @@ final class MockRouterCommand implements Callable<Integer> {
     @Option(names = "--intra-node-data-parallel-size", defaultValue = "1",
             description = "Expand each URL into N ranks, addressed with the X-data-parallel-rank header (default: ${DEFAULT-VALUE}).")
     int dataParallel;
+
+    @Option(names = "--port-file", paramLabel = "FILE", description = "Write the port to FILE once listening.")
+    java.nio.file.Path portFile;
 
     @Unmatched
     List<String> ignored = new ArrayList<>();
@@ -66,10 +69,8 @@ final class MockRouterCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
-        List<String> prefillUrls = new ArrayList<>();
-        for (List<String> p : prefill) {
-            prefillUrls.add(p.get(0));
-        }
+        // vllm-router's --prefill takes a URL and an optional bootstrap port: keep the URLs
+        List<String> prefillUrls = prefill.stream().filter(v -> v.contains("://")).toList();
         MockRouter.Config config = new MockRouter.Config(host, port, policy, workers, prefillUrls, decode, pd,
                 dataParallel);
         var out = spec.commandLine().getOut();
@@ -82,6 +83,9 @@ final class MockRouterCommand implements Callable<Integer> {
             out.printf("bench mock router (test stand-in): %s on http://%s:%d -> %s%n", policy, host, router.port(),
                     pd ? "prefill " + prefillUrls + ", decode " + decode : workers);
             out.flush();
+            if (portFile != null) {
+                MockCommand.writePortFile(portFile, router.port());
+            }
             stop.await();
         }
         return 0;
