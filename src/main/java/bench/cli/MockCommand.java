@@ -83,6 +83,11 @@ final class MockCommand implements Callable<Integer> {
                     + "step costs this much more (default: independent engines).")
     Double dpLockstepUs;
 
+    @Option(names = "--dp-comm-factor", defaultValue = "0",
+            description = "Engine model, in lockstep: steps are stretched by 1 + F x (engines - 1), the MoE layers' "
+                    + "communication between the engines (default: ${DEFAULT-VALUE}).")
+    double dpCommFactor;
+
     @Option(names = "--role", defaultValue = "both", paramLabel = "both|prefill|decode",
             description = "prefill: return NixlConnector kv_transfer_params to requests asking for remote decode; "
                     + "decode: skip the prefill of requests carrying kv_transfer_params, after the KV transfer "
@@ -141,12 +146,13 @@ final class MockCommand implements Callable<Integer> {
         if (dpLockstepUs != null && !(dpLockstepUs >= 0)) {
             throw new BenchException("--dp-lockstep-us must be >= 0");
         }
-        if (prefillTps == null && (dataParallelSize != 1 || dpLockstepUs != null)) {
-            throw new BenchException("--data-parallel-size and --dp-lockstep-us need the engine model (--prefill-tps)");
+        if (prefillTps == null && (dataParallelSize != 1 || dpLockstepUs != null || dpCommFactor != 0)) {
+            throw new BenchException("--data-parallel-size, --dp-lockstep-us and --dp-comm-factor need the engine model "
+                    + "(--prefill-tps)");
         }
         EngineConfig engine = prefillTps == null ? null : new EngineConfig(prefillTps, maxNumSeqs,
                 Math.round(itlMs * 1e6), Math.round(itlPerSeqUs * 1e3), maxBatchedTokens, dataParallelSize,
-                dpLockstepUs == null ? -1 : Math.round(dpLockstepUs * 1e3));
+                dpLockstepUs == null ? -1 : Math.round(dpLockstepUs * 1e3), dpCommFactor);
         MockConfig.Role r = switch (role.toLowerCase(java.util.Locale.ROOT)) {
             case "both" -> MockConfig.Role.BOTH;
             case "prefill" -> MockConfig.Role.PREFILL;

@@ -18,23 +18,24 @@ import java.util.Locale;
  * @param maxNumSeqs       running batch limit per engine
  * @param maxBatchedTokens token budget of a step
  * @param dpLockstepUs     data-parallel engines of one vLLM step together (MoE), costing this per step; negative: independent
+ * @param dpCommFactor     in lockstep, steps stretch by 1 + F x (engines - 1): cross-node MoE communication
  * @param kvBytesPerToken  KV cache bytes per prompt token moved from prefill to decode
  * @param kvGbps           KV transfer bandwidth
  * @param model            model name the engines serve
  */
 public record LocalEngineModel(double prefillTps, double stepMs, double perSeqUs, int maxNumSeqs, int maxBatchedTokens,
-        double dpLockstepUs, long kvBytesPerToken, double kvGbps, String model) {
+        double dpLockstepUs, double dpCommFactor, long kvBytesPerToken, double kvGbps, String model) {
 
     public LocalEngineModel {
         if (!(prefillTps > 0) || !(stepMs >= 0) || !(perSeqUs >= 0) || maxNumSeqs < 1 || maxBatchedTokens < 1
-                || kvBytesPerToken < 0 || !(kvGbps > 0) || model == null || model.isBlank()) {
+                || !(dpCommFactor >= 0) || kvBytesPerToken < 0 || !(kvGbps > 0) || model == null || model.isBlank()) {
             throw new BenchException("bad local engine model: " + this);
         }
     }
 
     public static LocalEngineModel defaults() {
         // 1152 bytes of MLA latent KV per token and layer x 27 layers (the article's DeepSeek-V2-Lite figure)
-        return new LocalEngineModel(40_000, 8, 60, 64, 2048, 1000, 31_104, 100, "bench-mock");
+        return new LocalEngineModel(40_000, 8, 60, 64, 2048, 1000, 0.3, 31_104, 100, "bench-mock");
     }
 
     /** The {@code bench mock} arguments (after {@code mock}) for an engine node of a plan. */
@@ -53,7 +54,7 @@ public record LocalEngineModel(double prefillTps, double stepMs, double perSeqUs
         if (engines > 1) {
             a.addAll(List.of("--data-parallel-size", Integer.toString(engines)));
             if (dpLockstepUs >= 0) {
-                a.addAll(List.of("--dp-lockstep-us", num(dpLockstepUs)));
+                a.addAll(List.of("--dp-lockstep-us", num(dpLockstepUs), "--dp-comm-factor", num(dpCommFactor)));
             }
         }
         switch (node.role()) {

@@ -23,13 +23,15 @@ import bench.BenchException;
  * @param dataParallelSize engines behind the server (vLLM's --data-parallel-size)
  * @param lockstepSyncNanos with several engines: -1 for independent engines, else they step
  *                         together (MoE-style) and this is added to every step
+ * @param dpCommFactor     in lockstep, steps are stretched by {@code 1 + dpCommFactor x (engines - 1)}
+ *                         (the MoE layers' communication between engines)
  */
 public record EngineConfig(double prefillTps, int maxNumSeqs, long itlNanos, long itlPerSeqNanos,
-        int maxBatchedTokens, int dataParallelSize, long lockstepSyncNanos) {
+        int maxBatchedTokens, int dataParallelSize, long lockstepSyncNanos, double dpCommFactor) {
 
     /** One engine. */
     public EngineConfig(double prefillTps, int maxNumSeqs, long itlNanos, long itlPerSeqNanos, int maxBatchedTokens) {
-        this(prefillTps, maxNumSeqs, itlNanos, itlPerSeqNanos, maxBatchedTokens, 1, -1);
+        this(prefillTps, maxNumSeqs, itlNanos, itlPerSeqNanos, maxBatchedTokens, 1, -1, 0);
     }
 
     public EngineConfig {
@@ -47,6 +49,9 @@ public record EngineConfig(double prefillTps, int maxNumSeqs, long itlNanos, lon
         }
         if (dataParallelSize < 1) {
             throw new BenchException("--data-parallel-size must be >= 1");
+        }
+        if (!(dpCommFactor >= 0) || Double.isInfinite(dpCommFactor)) {
+            throw new BenchException("--dp-comm-factor must be >= 0");
         }
     }
 

@@ -15,6 +15,7 @@ public final class EngineGroup {
     private final List<Engine> engines = new ArrayList<>();
     private final boolean lockstep;
     private final long syncNanos;
+    private final double commFactor;
     private final boolean[] planned;
     private long stepEnd = Long.MAX_VALUE;
     private int next;
@@ -23,6 +24,15 @@ public final class EngineGroup {
      * @param syncNanos in lockstep, added to every step; a negative value means independent engines
      */
     public EngineGroup(EngineConfig config, int size, long syncNanos) {
+        this(config, size, syncNanos, 0);
+    }
+
+    /**
+     * @param syncNanos  in lockstep, added to every step; a negative value means independent engines
+     * @param commFactor in lockstep, every step is stretched by {@code 1 + commFactor x (size - 1)}:
+     *                   the MoE layers' communication between the engines, which grows with their number
+     */
+    public EngineGroup(EngineConfig config, int size, long syncNanos, double commFactor) {
         if (size < 1) {
             throw new IllegalArgumentException("size < 1");
         }
@@ -31,6 +41,10 @@ public final class EngineGroup {
         }
         this.lockstep = syncNanos >= 0 && size > 1;
         this.syncNanos = Math.max(0, syncNanos);
+        if (!(commFactor >= 0)) {
+            throw new IllegalArgumentException("commFactor < 0");
+        }
+        this.commFactor = commFactor;
         this.planned = new boolean[size];
     }
 
@@ -112,7 +126,7 @@ public final class EngineGroup {
         }
     }
 
-    /** All engines step from {@code t0}; the step lasts as long as the slowest one's. */
+    /** All engines step from {@code t0}; the step lasts as long as the slowest one's, stretched by the communication. */
     private void plan(long t0) {
         long longest = -1;
         for (int i = 0; i < engines.size(); i++) {
@@ -120,7 +134,8 @@ public final class EngineGroup {
             planned[i] = d >= 0;
             longest = Math.max(longest, d);
         }
-        stepEnd = longest < 0 ? Long.MAX_VALUE : t0 + longest + syncNanos;
+        long stretched = Math.round(longest * (1 + commFactor * (engines.size() - 1)));
+        stepEnd = longest < 0 ? Long.MAX_VALUE : t0 + stretched + syncNanos;
     }
 
     private long nextAdmission() {

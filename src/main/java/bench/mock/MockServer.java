@@ -74,7 +74,8 @@ public final class MockServer implements AutoCloseable {
         this.config = config;
         this.warmUpFormats = warmUpFormats;
         EngineConfig e = config.engine();
-        this.engine = e == null ? null : new EngineGroup(e, e.dataParallelSize(), e.lockstepSyncNanos());
+        this.engine = e == null ? null
+                : new EngineGroup(e, e.dataParallelSize(), e.lockstepSyncNanos(), e.dpCommFactor());
     }
 
     /** Binds and starts serving; returns once the port is open. */

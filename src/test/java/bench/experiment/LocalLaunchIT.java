@@ -29,7 +29,7 @@ class LocalLaunchIT {
     void eachTopologyServesThroughItsEndpoint(int route, int prefill, int processes) throws Exception {
         Plan plan = Planner.plan(new PlanConfig(List.of("node1", "node2", "node3", "node4"), route, prefill, 8,
                 new ServeArgs(List.of("--model", "m")), 1, null, null, null));
-        LocalEngineModel model = new LocalEngineModel(200_000, 2, 20, 32, 2048, 200, 1000, 100, "m");
+        LocalEngineModel model = new LocalEngineModel(200_000, 2, 20, 32, 2048, 200, 0.2, 1000, 100, "m");
         List<ProcessHandle> started;
         try (LocalLaunch launch = LocalLaunch.start(plan, model, tmp.resolve("logs"))) {
             started = ProcessHandle.current().children().filter(ProcessHandle::isAlive).toList();

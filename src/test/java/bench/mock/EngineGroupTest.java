@@ -56,6 +56,16 @@ class EngineGroupTest {
     }
 
     @Test
+    void lockstepCommunicationStretchesStepsWithTheNumberOfEngines() {
+        // 4 engines, factor 0.5: every step x (1 + 0.5 x 3) = x 2.5; a lone request: 20 -> 50, 11 -> 27.5
+        EngineGroup g = new EngineGroup(EngineTest.config(4, 512), 4, 0, 0.5);
+        EngineTest.Tokens t = new EngineTest.Tokens();
+        g.submit(new Engine.Seq("a", 10, 2, 0, false), 0, 0);
+        runUntilIdle(g, t);
+        assertEquals(List.of(50 * MS, 50 * MS + 27_500_000L), t.of("a"));
+    }
+
+    @Test
     void theRouterChosenRankIsHonoured() {
         EngineGroup g = new EngineGroup(EngineTest.config(4, 512), 4, -1);
         assertEquals(3, g.submit(new Engine.Seq("a", 1, 1, 0, false), 0, 3));
