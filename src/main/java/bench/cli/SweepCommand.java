@@ -1,0 +1,340 @@
+package bench.cli;
+
+import bench.BenchException;
+import bench.sweep.AxisValues;
+import bench.sweep.Names;
+import bench.sweep.Point;
+import bench.sweep.ResumeCheck;
+import bench.sweep.RunArgs;
+import bench.sweep.RunOptions;
+import bench.sweep.Shell;
+import bench.sweep.SweepDef;
+import bench.sweep.SweepLines;
+import bench.sweep.SweepPlan;
+import bench.sweep.SweepSpec;
+import bench.sweep.Suites;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+/** {@code bench sweep}: {@code bench run} over a grid of points against one endpoint. */
+@Command(name = "sweep",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
+        abbreviateSynopsis = true,
+        usageHelpWidth = 100,
+        header = "Run 'bench run' over a grid of points against one endpoint; skip what is done.",
+        description = {
+            "Run 'bench run' once per point of a grid against one endpoint, in this process, and save each "
+                    + "result as RESULTS/EXPERIMENT/LABEL/SWEEP/POINT.json (plus POINT.log with the run's output).",
+            "The grid: --sweep AXIS=V1,V2,... (repeat for a cross product) with --fixed AXIS=V, or the named "
+                    + "sweeps of --spec FILE.yaml, or --suite prefill-decode (the article's 9 points). Axes: "
+                    + "input-len, output-len, request-rate, max-concurrency, num-prompts.",
+            "Flags for every run go after '--'; a point's own values override them.",
+            "Example: bench sweep --base-url http://10.0.0.12:8010 --experiment exp1 --label pd_1p3d "
+                    + "--suite prefill-decode -- --num-prompts 1024 --max-concurrency 256",
+            "Exit status: 0 when every point is done, 1 when some failed (the others still run), 2 for bad "
+                    + "input, 130 when interrupted."})
+final class SweepCommand implements Callable<Integer> {
+    @ParentCommand
+    BenchCommand parent;
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--base-url", required = true, paramLabel = "URL", description = "Server base URL, e.g. http://host:8000.")
+    String baseUrl;
+
+    @Option(names = "--experiment", required = true, paramLabel = "NAME", description = "Experiment name: the directory under --results-dir.")
+    String experiment;
+
+    @Option(names = "--label", required = true, paramLabel = "LABEL",
+            description = "Label of the topology measured (stored in each result; one line per label in plots).")
+    String label;
+
+    @Option(names = "--results-dir", paramLabel = "DIR", defaultValue = "results",
+            description = "Root of the results (default: ${DEFAULT-VALUE}).")
+    Path resultsDir;
+
+    @Option(names = "--sweep", paramLabel = "AXIS=V1,V2,...",
+            description = "Axis and values to sweep; several --sweep form a cross product.")
+    List<String> sweepAxes;
+
+    @Option(names = "--fixed", paramLabel = "AXIS=VALUE", description = "Axis held at one value, with --sweep.")
+    List<String> fixedAxes;
+
+    @Option(names = "--name", paramLabel = "NAME",
+            description = "Name of the --sweep sweep, its directory (default: the swept axes, e.g. input-len).")
+    String name;
+
+    @Option(names = "--spec", paramLabel = "FILE.yaml", description = "YAML file with named sweeps (instead of --sweep).")
+    Path specFile;
+
+    @Option(names = "--suite", paramLabel = "NAME",
+            description = "Built-in sweeps: prefill-decode = prefill (input-len 512..4096, output-len 256) and "
+                    + "decode (output-len 256..4096, input-len 512).")
+    String suite;
+
+    @Option(names = "--num-runs", paramLabel = "N", defaultValue = "1",
+            description = "Runs per point; repeats are saved as POINT-run2.json, ... (default: ${DEFAULT-VALUE}).")
+    int numRuns;
+
+    @Option(names = "--resume", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "Skip points whose result is complete; incomplete or interrupted ones run again (default: on).")
+    boolean resume;
+
+    @Option(names = "--dry-run", description = "List the points and their bench run command lines; run nothing.")
+    boolean dryRun;
+
+    @Parameters(paramLabel = "-- RUN_FLAGS", description = "Flags for every bench run, after '--'.")
+    List<String> runFlags = new ArrayList<>();
+
+    @Mixin
+    VerboseOption verbose = new VerboseOption();
+
+    private final ObjectMapper mapper = new ObjectMapper();
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        CliEnv env = parent.env();
+        Names.check("--experiment", experiment);
+        Names.check("--label", label);
+        List<Point> plan = SweepPlan.expand(definitions(), numRuns);
+        Path labelDir = resultsDir.resolve(experiment).resolve(label);
+        RunOptions options = runOptions();
+        List<List<String>> argLists = new ArrayList<>();
+        for (Point p : plan) {
+            List<String> args = RunArgs.build(baseUrl, experiment, label, labelDir.resolve(p.sweep()), p, runFlags,
+                    options);
+            validate(args, env);
+            argLists.add(args);
+        }
+        int n = plan.size();
+        if (dryRun) {
+            out.println("bench sweep (dry run): " + n + " points for label " + label + " -> " + labelDir);
+            for (int i = 0; i < n; i++) {
+                Point p = plan.get(i);
+                ResumeCheck.Status st = resume ? status(resultFile(labelDir, p), p) : ResumeCheck.Status.missing();
+                out.println(SweepLines.head(i + 1, n, p) + ": " + (st.done() ? "skip (done)" : "run (" + st.reason()
+                        + (resume ? "" : ", --no-resume") + ")"));
+                out.println("    bench " + Shell.join(argLists.get(i)));
+            }
+            out.flush();
+            return 0;
+        }
+        out.println("bench sweep: " + n + " points for label " + label + " against " + baseUrl + " -> " + labelDir
+                + (resume ? " (resume: finished points are skipped)" : ""));
+        out.flush();
+        List<SweepLines.Outcome> outcomes = new ArrayList<>();
+        boolean interrupted = false;
+        for (int i = 0; i < n; i++) {
+            Point p = plan.get(i);
+            Path file = resultFile(labelDir, p);
+            if (resume) {
+                ResumeCheck.Status st = status(file, p);
+                if (st.done()) {
+                    out.println(SweepLines.skipped(i + 1, n, p, file.toString()));
+                    out.flush();
+                    outcomes.add(new SweepLines.Outcome(p, SweepLines.Kind.SKIPPED, 0, "done"));
+                    continue;
+                }
+            }
+            long start = env.clock().millis();
+            StringWriter runOut = new StringWriter();
+            StringWriter runErr = new StringWriter();
+            int code;
+            try (PrintWriter tee = new PrintWriter(new Tee(err, runErr), true)) {
+                code = Cli.create(env, new PrintWriter(runOut, true), tee, verbose.verbose)
+                        .execute(argLists.get(i).toArray(String[]::new));
+            }
+            double seconds = (env.clock().millis() - start) / 1000.0;
+            writeLog(file, argLists.get(i), runOut.toString(), runErr.toString());
+            if (code == Cli.EXIT_INTERRUPTED) {
+                out.println(SweepLines.failed(i + 1, n, p, seconds, "interrupted"));
+                outcomes.add(new SweepLines.Outcome(p, SweepLines.Kind.FAILED, seconds, "interrupted"));
+                interrupted = true;
+                break;
+            }
+            if (code == 0) {
+                JsonNode result = read(file);
+                out.println(SweepLines.ran(i + 1, n, p, seconds, result));
+                outcomes.add(new SweepLines.Outcome(p, SweepLines.Kind.RAN, seconds, SweepLines.figures(result)));
+            } else {
+                String reason = SweepLines.failureReason(runErr.toString(), code);
+                out.println(SweepLines.failed(i + 1, n, p, seconds, reason));
+                outcomes.add(new SweepLines.Outcome(p, SweepLines.Kind.FAILED, seconds, reason));
+            }
+            out.flush();
+        }
+        SweepLines.summary(outcomes, n, labelDir.toString(), interrupted).forEach(out::println);
+        out.flush();
+        long failed = outcomes.stream().filter(o -> o.kind() == SweepLines.Kind.FAILED).count();
+        if (interrupted) {
+            err.println("bench: sweep interrupted");
+            err.flush();
+            return Cli.EXIT_INTERRUPTED;
+        }
+        if (failed > 0) {
+            err.println("bench: error: " + failed + " of " + n + " points failed: " + outcomes.stream()
+                    .filter(o -> o.kind() == SweepLines.Kind.FAILED)
+                    .map(o -> o.point().sweep() + "/" + o.point().runName()).collect(Collectors.joining(", ")));
+            err.flush();
+            return 1;
+        }
+        return 0;
+    }
+
+    /** The sweeps: --sweep/--fixed, --spec or --suite (exactly one of them). */
+    private List<SweepDef> definitions() {
+        boolean adHoc = sweepAxes != null && !sweepAxes.isEmpty();
+        int sources = (adHoc ? 1 : 0) + (specFile != null ? 1 : 0) + (suite != null ? 1 : 0);
+        if (sources != 1) {
+            throw new BenchException("give exactly one of --sweep, --spec or --suite", Cli.EXIT_USAGE, null);
+        }
+        if (!adHoc && (fixedAxes != null || name != null)) {
+            throw new BenchException("--fixed and --name go with --sweep", Cli.EXIT_USAGE, null);
+        }
+        if (suite != null) {
+            return Suites.get(suite);
+        }
+        if (specFile != null) {
+            String text;
+            try {
+                text = Files.readString(specFile, StandardCharsets.UTF_8);
+            } catch (IOException e) {
+                throw new BenchException("cannot read --spec " + specFile + ": " + e.getMessage(), e);
+            }
+            return SweepSpec.parse(text, specFile.toString());
+        }
+        List<AxisValues> axes = sweepAxes.stream().map(AxisValues::parse).toList();
+        Map<bench.sweep.Axis, String> fixed = new LinkedHashMap<>();
+        if (fixedAxes != null) {
+            for (String f : fixedAxes) {
+                var e = SweepDef.parseFixed(f);
+                if (fixed.put(e.getKey(), e.getValue()) != null) {
+                    throw new BenchException("--fixed " + e.getKey().id() + " given twice");
+                }
+            }
+        }
+        String sweepName = name != null ? name
+                : axes.stream().map(a -> a.axis().id()).collect(Collectors.joining("+"));
+        return List.of(new SweepDef(sweepName, axes, fixed, List.of()));
+    }
+
+    /** What bench run accepts, read from the run command itself. */
+    private RunOptions runOptions() {
+        CommandSpec run = spec.parent().subcommands().get("run").getCommandSpec();
+        List<RunOptions.Option> list = new ArrayList<>();
+        for (OptionSpec o : run.options()) {
+            List<String> names = new ArrayList<>(List.of(o.names()));
+            if (o.negatable()) {
+                for (String nm : o.names()) {
+                    String neg = run.negatableOptionTransformer().makeNegative(nm, run);
+                    if (neg != null && !neg.equals(nm)) {
+                        names.add(neg);
+                    }
+                }
+            }
+            int max = o.arity().max();
+            int arity = max == 0 ? 0 : (o.isMultiValue() && max > 1 ? -1 : 1);
+            list.add(new RunOptions.Option(o.longestName(), names, arity, o.arity().min() == 0 && max > 0,
+                    o.isMultiValue()));
+        }
+        return new RunOptions(list);
+    }
+
+    /** Parses a point's arguments without running, so bad flags stop the sweep before it starts. */
+    private void validate(List<String> args, CliEnv env) {
+        PrintWriter sink = new PrintWriter(Writer.nullWriter());
+        try {
+            Cli.create(env, sink, sink, false).parseArgs(args.toArray(String[]::new));
+        } catch (CommandLine.ParameterException e) {
+            throw new BenchException("bad bench run flags after '--': " + Cli.oneLine(e.getMessage()), Cli.EXIT_USAGE, e);
+        }
+    }
+
+    private static Path resultFile(Path labelDir, Point p) {
+        return labelDir.resolve(p.sweep()).resolve(p.runName() + ".json");
+    }
+
+    private ResumeCheck.Status status(Path file, Point p) {
+        if (!Files.isRegularFile(file)) {
+            return ResumeCheck.Status.missing();
+        }
+        try {
+            return ResumeCheck.check(mapper.readTree(file.toFile()), null, label, p);
+        } catch (IOException e) {
+            return ResumeCheck.check(null, Cli.oneLine(e.getMessage()), label, p);
+        }
+    }
+
+    private JsonNode read(Path file) {
+        try {
+            return Files.isRegularFile(file) ? mapper.readTree(file.toFile()) : null;
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    private static void writeLog(Path resultFile, List<String> args, String out, String err) {
+        String name = resultFile.getFileName().toString();
+        Path log = resultFile.resolveSibling(name.substring(0, name.length() - ".json".length()) + ".log");
+        try {
+            Files.createDirectories(log.toAbsolutePath().getParent());
+            Files.writeString(log, "$ bench " + Shell.join(args) + "\n" + out + err, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new BenchException("cannot write " + log + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Writes to two writers: the sweep's stderr (live) and a buffer (the failure reason, the log). */
+    private static final class Tee extends Writer {
+        private final Writer a;
+        private final Writer b;
+
+        Tee(Writer a, Writer b) {
+            this.a = a;
+            this.b = b;
+        }
+
+        @Override
+        public void write(char[] cbuf, int off, int len) throws IOException {
+            a.write(cbuf, off, len);
+            b.write(cbuf, off, len);
+        }
+
+        @Override
+        public void flush() throws IOException {
+            a.flush();
+            b.flush();
+        }
+
+        @Override
+        public void close() throws IOException {
+            flush();
+        }
+    }
+}
