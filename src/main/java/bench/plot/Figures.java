@@ -5,7 +5,6 @@ import bench.sweep.Axis;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.function.Function;
 
@@ -135,9 +134,5 @@ public final class Figures {
 
     private static String prefixed(String prefix, String title) {
         return prefix == null || prefix.isBlank() ? title : prefix.strip() + " \u2014 " + title;
-    }
-
-    static String lower(String s) {
-        return s.toLowerCase(Locale.ROOT);
     }
 }

@@ -71,7 +71,7 @@ public final class ResultParser {
         String layoutSweep = null;
         if (fromName != null) {
             layoutSweep = dirs.isEmpty() ? null : dirs.get(dirs.size() - 1);
-            layoutLabel = dirs.size() >= 2 ? dirs.get(dirs.size() - 2) : dirs.size() == 1 ? rootName : rootName;
+            layoutLabel = dirs.size() >= 2 ? dirs.get(dirs.size() - 2) : rootName;
         } else {
             layoutLabel = dirs.isEmpty() ? rootName : dirs.get(dirs.size() - 1);
         }

@@ -48,6 +48,26 @@ public record SweepDef(String name, List<AxisValues> swept, Map<Axis, String> fi
         return n;
     }
 
+    /**
+     * The sweep of {@code --sweep AXIS=V1,V2 ... --fixed AXIS=V ... [--name NAME]}; unnamed, it
+     * is named after its swept axes ({@code input-len}, {@code input-len+output-len}).
+     */
+    public static SweepDef fromFlags(List<String> sweepFlags, List<String> fixedFlags, String name) {
+        List<AxisValues> axes = sweepFlags.stream().map(AxisValues::parse).toList();
+        Map<Axis, String> fixed = new LinkedHashMap<>();
+        if (fixedFlags != null) {
+            for (String f : fixedFlags) {
+                var e = parseFixed(f);
+                if (fixed.put(e.getKey(), e.getValue()) != null) {
+                    throw new BenchException("--fixed " + e.getKey().id() + " given twice");
+                }
+            }
+        }
+        String sweepName = name != null ? name
+                : String.join("+", axes.stream().map(a -> a.axis().id()).toList());
+        return new SweepDef(sweepName, axes, fixed, List.of());
+    }
+
     /** A fixed axis parsed from {@code output-len=256}. */
     public static Map.Entry<Axis, String> parseFixed(String text) {
         int eq = text == null ? -1 : text.indexOf('=');

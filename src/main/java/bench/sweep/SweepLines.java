@@ -67,6 +67,20 @@ public final class SweepLines {
         return lines;
     }
 
+    /** Text with each line as a progress bar left it: what follows the line's last {@code \r}. */
+    public static String lastStates(String text) {
+        StringBuilder sb = new StringBuilder(text.length());
+        String[] lines = text.split("\n", -1);
+        for (int i = 0; i < lines.length; i++) {
+            String l = lines[i].endsWith("\r") ? lines[i].substring(0, lines[i].length() - 1) : lines[i];
+            sb.append(l, l.lastIndexOf('\r') + 1, l.length());
+            if (i < lines.length - 1) {
+                sb.append('\n');
+            }
+        }
+        return sb.toString();
+    }
+
     /** The last line of a run's stderr that states an error, for the failure reason. */
     public static String failureReason(String stderr, int exitCode) {
         String reason = null;

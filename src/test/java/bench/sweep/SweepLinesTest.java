@@ -31,6 +31,13 @@ class SweepLinesTest {
     }
 
     @Test
+    void logsKeepWhatAProgressBarLeftOnEachLine() {
+        assertEquals("Model: m\n[###  ] 3/5\ndone\nwindows\n",
+                SweepLines.lastStates("Model: m\n[#    ] 1/5\r[###  ] 3/5\ndone\nwindows\r\n"));
+        assertEquals("", SweepLines.lastStates(""));
+    }
+
+    @Test
     void summaryCountsAndListsFailures() {
         List<SweepLines.Outcome> o = List.of(new SweepLines.Outcome(P, SweepLines.Kind.RAN, 1, "x"),
                 new SweepLines.Outcome(P, SweepLines.Kind.SKIPPED, 0, "done"),

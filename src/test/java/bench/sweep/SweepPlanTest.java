@@ -51,6 +51,17 @@ class SweepPlanTest {
     }
 
     @Test
+    void commandLineSweepsAreNamedAfterTheirAxes() {
+        SweepDef d = SweepDef.fromFlags(List.of("input-len=1,2", "output-len=3"), List.of("num-prompts=8"), null);
+        assertEquals("input-len+output-len", d.name());
+        assertEquals(Map.of(Axis.NUM_PROMPTS, "8"), d.fixed());
+        assertEquals("mine", SweepDef.fromFlags(List.of("input-len=1"), null, "mine").name());
+        BenchException twice = assertThrows(BenchException.class,
+                () -> SweepDef.fromFlags(List.of("input-len=1"), List.of("output-len=1", "output-len=2"), null));
+        assertEquals("--fixed output-len given twice", twice.getMessage());
+    }
+
+    @Test
     void repeatsAreInnermostAndNamedRunN() {
         SweepDef d = new SweepDef("rate", List.of(AxisValues.parse("request-rate=1,inf")), Map.of(), List.of());
         assertEquals(List.of("rate/request-rate=1.json", "rate/request-rate=1-run2.json",
