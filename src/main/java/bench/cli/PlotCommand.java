@@ -4,6 +4,7 @@ import bench.BenchException;
 import bench.plot.ChartRenderer;
 import bench.plot.FigureModel;
 import bench.plot.Figures;
+import bench.plot.Headless;
 import bench.plot.ResultLoader;
 import bench.plot.ResultTable;
 import bench.plot.Stat;
@@ -59,7 +60,7 @@ final class PlotCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        ChartRenderer.ensureHeadless();
+        Headless.ensure();
         PrintWriter o = spec.commandLine().getOut();
         Stat s = Stat.parse(stat);
         List<ChartRenderer.Format> fmts = new ArrayList<>();

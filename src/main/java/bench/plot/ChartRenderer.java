@@ -43,24 +43,23 @@ public final class ChartRenderer {
     /** PNG pixels per drawing unit: a two-panel figure is 2100 pixels wide, as the article's. */
     public static final double PNG_SCALE = 1.5;
 
-    private static final Font TITLE_FONT = new Font(Font.SANS_SERIF, Font.BOLD, 22);
-    private static final Font PANEL_TITLE_FONT = new Font(Font.SANS_SERIF, Font.BOLD, 17);
-    private static final Font AXIS_TITLE_FONT = new Font(Font.SANS_SERIF, Font.PLAIN, 14);
-    private static final Font TICK_FONT = new Font(Font.SANS_SERIF, Font.PLAIN, 13);
-    private static final Font LEGEND_FONT = new Font(Font.SANS_SERIF, Font.PLAIN, 15);
+    // instance fields, not static: AWT classes must not initialise before Headless.ensure()
+    private final Font titleFont;
+    private final Font panelTitleFont;
+    private final Font axisTitleFont;
+    private final Font tickFont;
+    private final Font legendFont;
 
     /** The output formats. */
     public enum Format { PNG, SVG }
 
     public ChartRenderer() {
-        ensureHeadless();
-    }
-
-    /** Before any AWT class initialises: no display is needed or looked for. */
-    public static void ensureHeadless() {
-        if (System.getProperty("java.awt.headless") == null) {
-            System.setProperty("java.awt.headless", "true");
-        }
+        Headless.ensure();
+        titleFont = new Font(Font.SANS_SERIF, Font.BOLD, 22);
+        panelTitleFont = new Font(Font.SANS_SERIF, Font.BOLD, 17);
+        axisTitleFont = new Font(Font.SANS_SERIF, Font.PLAIN, 14);
+        tickFont = new Font(Font.SANS_SERIF, Font.PLAIN, 13);
+        legendFont = new Font(Font.SANS_SERIF, Font.PLAIN, 15);
     }
 
     /** The XChart charts of a figure's panels, styled, one per panel. */
@@ -76,9 +75,9 @@ public final class ChartRenderer {
             st.setPlotBorderColor(new Color(0x444444));
             st.setPlotGridLinesColor(new Color(0xe3e3e3));
             st.setChartTitleBoxVisible(false);
-            st.setChartTitleFont(PANEL_TITLE_FONT);
-            st.setAxisTitleFont(AXIS_TITLE_FONT);
-            st.setAxisTickLabelsFont(TICK_FONT);
+            st.setChartTitleFont(panelTitleFont);
+            st.setAxisTitleFont(axisTitleFont);
+            st.setAxisTickLabelsFont(tickFont);
             st.setChartFontColor(new Color(0x222222));
             st.setAxisTickLabelsColor(new Color(0x333333));
             st.setMarkerSize(9);
@@ -166,7 +165,7 @@ public final class ChartRenderer {
         g.setColor(Color.WHITE);
         g.fillRect(0, 0, w, h);
         g.setColor(new Color(0x111111));
-        g.setFont(TITLE_FONT);
+        g.setFont(titleFont);
         FontMetrics fm = g.getFontMetrics();
         g.drawString(f.title(), (w - fm.stringWidth(f.title())) / 2f, TITLE_HEIGHT - 14f);
         List<XYChart> charts = charts(f);
@@ -182,7 +181,7 @@ public final class ChartRenderer {
     }
 
     /** Legend rows: each entry is a line with a marker, then the label; wrapped to the width. */
-    private static List<List<String>> legendRows(FigureModel f, int w, FontMetrics fm) {
+    private List<List<String>> legendRows(FigureModel f, int w, FontMetrics fm) {
         List<List<String>> rows = new ArrayList<>();
         List<String> row = new ArrayList<>();
         int x = 0;
@@ -206,19 +205,19 @@ public final class ChartRenderer {
         return 34 + fm.stringWidth(label) + 26;
     }
 
-    private static int legendHeight(FigureModel f, int w) {
+    private int legendHeight(FigureModel f, int w) {
         BufferedImage probe = new BufferedImage(1, 1, BufferedImage.TYPE_INT_RGB);
         Graphics2D g = probe.createGraphics();
         try {
-            g.setFont(LEGEND_FONT);
+            g.setFont(legendFont);
             return legendRows(f, w, g.getFontMetrics()).size() * LEGEND_ROW + 2 * LEGEND_PAD;
         } finally {
             g.dispose();
         }
     }
 
-    private static void paintLegend(Graphics2D g, FigureModel f, int w, int top) {
-        g.setFont(LEGEND_FONT);
+    private void paintLegend(Graphics2D g, FigureModel f, int w, int top) {
+        g.setFont(legendFont);
         FontMetrics fm = g.getFontMetrics();
         List<List<String>> rows = legendRows(f, w, fm);
         Map<String, Integer> colors = f.legend();

@@ -27,6 +27,9 @@ public record FigureModel(String fileStem, String title, List<Panel> panels, Map
     /** One chart: axis titles with units, one series per label. */
     public record Panel(String title, String xTitle, String yTitle, List<Series> series) {
         public Panel {
+            Objects.requireNonNull(title, "title");
+            Objects.requireNonNull(xTitle, "xTitle");
+            Objects.requireNonNull(yTitle, "yTitle");
             series = List.copyOf(series);
         }
 
@@ -38,6 +41,7 @@ public record FigureModel(String fileStem, String title, List<Panel> panels, Map
     /** One line: points in drawing order. */
     public record Series(String label, int rgb, double[] x, double[] y) {
         public Series {
+            Objects.requireNonNull(label, "label");
             if (x.length != y.length) {
                 throw new IllegalArgumentException("x and y differ in length");
             }

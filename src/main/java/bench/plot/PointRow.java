@@ -13,6 +13,9 @@ import java.util.Map;
  */
 public record PointRow(String label, String sweep, Map<Axis, String> swept, Map<Axis, Double> axes, Aggregate stats) {
     public PointRow {
+        java.util.Objects.requireNonNull(label, "label");
+        java.util.Objects.requireNonNull(sweep, "sweep");
+        java.util.Objects.requireNonNull(stats, "stats");
         swept = Collections.unmodifiableMap(new LinkedHashMap<>(swept));
         axes = Map.copyOf(axes);
     }

@@ -35,6 +35,7 @@ public final class ResultTable {
     /** A sweep's shape over all labels. */
     public record SweepInfo(String name, List<Axis> swept, Map<Axis, Double> constant) {
         public SweepInfo {
+            java.util.Objects.requireNonNull(name, "name");
             swept = List.copyOf(swept);
             constant = Map.copyOf(constant);
         }

@@ -14,6 +14,10 @@ public final class ResumeCheck {
 
     /** The verdict on one point. */
     public record Status(boolean done, String reason) {
+        public Status {
+            java.util.Objects.requireNonNull(reason, "reason");
+        }
+
         public static Status missing() {
             return new Status(false, "no result yet");
         }

@@ -15,7 +15,15 @@ public final class SweepLines {
     /**
      * @param detail key figures, the skip reason, or the failure reason
      */
-    public record Outcome(Point point, Kind kind, double seconds, String detail) {}
+    public record Outcome(Point point, Kind kind, double seconds, String detail) {
+        public Outcome {
+            java.util.Objects.requireNonNull(point, "point");
+            java.util.Objects.requireNonNull(kind, "kind");
+            if (!(seconds >= 0)) {
+                throw new IllegalArgumentException("seconds must be >= 0");
+            }
+        }
+    }
 
     public static String head(int index, int total, Point p) {
         return "[" + index + "/" + total + "] " + p.sweep() + "/" + p.runName();
