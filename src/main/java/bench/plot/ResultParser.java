@@ -79,26 +79,21 @@ public final class ResultParser {
         if (label == null) {
             label = layoutLabel != null && !layoutLabel.isBlank() ? layoutLabel : "unlabeled";
         }
+        // bench sweep's metadata (vLLM's --metadata keys are top-level), else the layout
         String sweep = text(meta.get(RunArgs.META_SWEEP));
-        Point.Parsed point = null;
-        String metaPoint = text(meta.get(RunArgs.META_POINT));
-        if (metaPoint != null) {
-            point = Point.tryParse(metaPoint);
-        }
+        Point.Parsed point;
         int run = 1;
-        if (sweep == null) {
+        if (sweep != null) {
+            String metaPoint = text(meta.get(RunArgs.META_POINT));
+            point = metaPoint == null ? null : Point.tryParse(metaPoint);
+            JsonNode metaRun = meta.get(RunArgs.META_RUN);
+            if (metaRun != null && metaRun.asInt(0) >= 1) {
+                run = metaRun.asInt();
+            }
+        } else {
             sweep = layoutSweep;
             point = fromName;
-        }
-        if (point == null && fromName != null && sweep != null && sweep.equals(layoutSweep)) {
-            point = fromName;
-        }
-        if (point != null) {
-            run = fromName != null && fromName.name().equals(point.name()) ? fromName.run() : 1;
-        }
-        JsonNode metaRun = meta.get(RunArgs.META_RUN);
-        if (metaRun != null && metaRun.asInt(0) >= 1) {
-            run = metaRun.asInt();
+            run = fromName == null ? 1 : fromName.run();
         }
 
         // axis values
