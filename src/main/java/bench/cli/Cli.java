@@ -32,6 +32,9 @@ public final class Cli {
         cl.setErr(err);
         cl.setCaseInsensitiveEnumValuesAllowed(true);
         cl.setAbbreviatedOptionsAllowed(false);
+        // arguments are taken as given: an @FILE word (even after --) is not replaced by the file's content,
+        // so vllm serve arguments reach the engines verbatim
+        cl.setExpandAtFiles(false);
         cl.setParameterExceptionHandler((ex, args) -> {
             CommandLine c = ex.getCommandLine();
             String msg = oneLine(ex.getMessage());

@@ -1,6 +1,8 @@
 package bench.cli;
 
 import bench.BenchException;
+import bench.mock.EngineConfig;
+import bench.mock.Faults;
 import bench.mock.MockConfig;
 import bench.load.SelfWarmup;
 import bench.mock.MockServer;
@@ -19,6 +21,7 @@ import picocli.CommandLine.Spec;
 /** {@code bench mock}: an OpenAI-compatible streaming server with a fixed latency model. */
 @Command(name = "mock",
         mixinStandardHelpOptions = true,
+        subcommands = {MockRouterCommand.class},
         sortOptions = false,
         abbreviateSynopsis = true,
         usageHelpWidth = 100,
@@ -53,6 +56,77 @@ final class MockCommand implements Callable<Integer> {
             description = "Output length of requests without max_tokens (default: ${DEFAULT-VALUE}).")
     int defaultMaxTokens;
 
+    @Option(names = "--prefill-tps", paramLabel = "TOKENS/S",
+            description = "Turn on the engine model: prompt tokens per second of prefill compute, shared by the "
+                    + "requests prefilled in a step. TTFT then emerges from the model (--ttft-ms is not used).")
+    Double prefillTps;
+
+    @Option(names = "--max-num-seqs", defaultValue = "256",
+            description = "Engine model: running batch limit; beyond it requests wait (default: ${DEFAULT-VALUE}).")
+    int maxNumSeqs;
+
+    @Option(names = "--itl-per-seq-us", defaultValue = "0",
+            description = "Engine model: microseconds added to a step per running decode (default: ${DEFAULT-VALUE}).")
+    double itlPerSeqUs;
+
+    @Option(names = "--max-num-batched-tokens", defaultValue = "2048",
+            description = "Engine model: tokens per step; long prompts are prefilled in chunks (default: ${DEFAULT-VALUE}).")
+    int maxBatchedTokens;
+
+    @Option(names = {"--data-parallel-size", "-dp"}, defaultValue = "1",
+            description = "Engine model: engines behind this server; requests go to the least loaded one, or to the "
+                    + "X-data-parallel-rank a router names (default: ${DEFAULT-VALUE}).")
+    int dataParallelSize;
+
+    @Option(names = "--dp-lockstep-us", paramLabel = "US",
+            description = "Engine model: data-parallel engines step together, as vLLM does for MoE models, and each "
+                    + "step costs this much more (default: independent engines).")
+    Double dpLockstepUs;
+
+    @Option(names = "--role", defaultValue = "both", paramLabel = "both|prefill|decode",
+            description = "prefill: return NixlConnector kv_transfer_params to requests asking for remote decode; "
+                    + "decode: skip the prefill of requests carrying kv_transfer_params, after the KV transfer "
+                    + "(default: ${DEFAULT-VALUE}).")
+    String role;
+
+    @Option(names = "--kv-bytes-per-token", defaultValue = "0",
+            description = "Decode role: KV cache bytes per prompt token to transfer (default: ${DEFAULT-VALUE}).")
+    long kvBytesPerToken;
+
+    @Option(names = "--kv-gbps", defaultValue = "100",
+            description = "Decode role: KV transfer bandwidth in Gbit/s (default: ${DEFAULT-VALUE}).")
+    double kvGbps;
+
+    @Option(names = "--error-rate", defaultValue = "0", description = "Fraction of requests answered with --error-status.")
+    double errorRate;
+
+    @Option(names = "--error-status", defaultValue = "500", description = "HTTP status of injected errors (default: ${DEFAULT-VALUE}).")
+    int errorStatus;
+
+    @Option(names = "--cut-rate", defaultValue = "0", description = "Fraction of streams whose connection is closed mid-stream.")
+    double cutRate;
+
+    @Option(names = "--stall-rate", defaultValue = "0", description = "Fraction of streams that pause for --stall-ms.")
+    double stallRate;
+
+    @Option(names = "--stall-ms", defaultValue = "1000", description = "Length of a stall (default: ${DEFAULT-VALUE}).")
+    double stallMs;
+
+    @Option(names = "--inband-error-rate", defaultValue = "0",
+            description = "Fraction of streams that get an error event and end.")
+    double inbandErrorRate;
+
+    @Option(names = "--malformed-rate", defaultValue = "0",
+            description = "Fraction of streams that get one broken (not JSON) event.")
+    double malformedRate;
+
+    @Option(names = "--fault-seed", defaultValue = "0", description = "Seed of the fault draws (default: ${DEFAULT-VALUE}).")
+    long faultSeed;
+
+    @Option(names = "--usage-in-last-chunk",
+            description = "Put the usage into the final token event instead of its own event (as llama.cpp does).")
+    boolean usageInLastChunk;
+
     @Option(names = "--port-file", paramLabel = "FILE",
             description = "Write the port to FILE once listening (handy with --port 0).")
     Path portFile;
@@ -60,23 +134,78 @@ final class MockCommand implements Callable<Integer> {
     @Mixin
     VerboseOption verbose = new VerboseOption();
 
+    MockConfig config() {
+        if (!(itlPerSeqUs >= 0)) {
+            throw new BenchException("--itl-per-seq-us must be >= 0");
+        }
+        if (dpLockstepUs != null && !(dpLockstepUs >= 0)) {
+            throw new BenchException("--dp-lockstep-us must be >= 0");
+        }
+        if (prefillTps == null && (dataParallelSize != 1 || dpLockstepUs != null)) {
+            throw new BenchException("--data-parallel-size and --dp-lockstep-us need the engine model (--prefill-tps)");
+        }
+        EngineConfig engine = prefillTps == null ? null : new EngineConfig(prefillTps, maxNumSeqs,
+                Math.round(itlMs * 1e6), Math.round(itlPerSeqUs * 1e3), maxBatchedTokens, dataParallelSize,
+                dpLockstepUs == null ? -1 : Math.round(dpLockstepUs * 1e3));
+        MockConfig.Role r = switch (role.toLowerCase(java.util.Locale.ROOT)) {
+            case "both" -> MockConfig.Role.BOTH;
+            case "prefill" -> MockConfig.Role.PREFILL;
+            case "decode" -> MockConfig.Role.DECODE;
+            default -> throw new BenchException("bad --role '" + role + "': both, prefill or decode");
+        };
+        Faults faults = new Faults(errorRate, errorStatus, cutRate, stallRate, stallMs, inbandErrorRate, malformedRate,
+                faultSeed);
+        return new MockConfig(host, port, model, ttftMs, itlMs, defaultMaxTokens, engine, r, kvBytesPerToken, kvGbps,
+                faults, usageInLastChunk);
+    }
+
+    /** Writes the port atomically (temporary file, then rename), so a reader never sees half a number. */
+    static void writePortFile(Path file, int port) {
+        try {
+            Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+            Files.writeString(tmp, port + "\n", StandardCharsets.US_ASCII);
+            Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                    java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new BenchException("cannot write --port-file " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    static String describe(MockConfig c) {
+        StringBuilder sb = new StringBuilder();
+        if (c.engine() == null) {
+            sb.append("TTFT ").append(c.ttftMs()).append(" ms, ITL ").append(c.itlMs()).append(" ms");
+        } else {
+            EngineConfig e = c.engine();
+            sb.append("engine model: prefill ").append(e.prefillTps()).append(" tok/s, step ").append(c.itlMs())
+                    .append(" ms + ").append(e.itlPerSeqNanos() / 1e3).append(" us/seq, max ").append(e.maxNumSeqs())
+                    .append(" seqs, ").append(e.maxBatchedTokens()).append(" tokens/step");
+            if (e.dataParallelSize() > 1) {
+                sb.append(", DP ").append(e.dataParallelSize())
+                        .append(e.lockstepSyncNanos() >= 0 ? " in lockstep" : " independent");
+            }
+        }
+        if (c.role() != MockConfig.Role.BOTH) {
+            sb.append(", role ").append(c.role().name().toLowerCase(java.util.Locale.ROOT));
+        }
+        if (c.faults().any()) {
+            sb.append(", faults on");
+        }
+        return sb.toString();
+    }
+
     @Override
     public Integer call() throws InterruptedException {
-        MockConfig config = new MockConfig(host, port, model, ttftMs, itlMs, defaultMaxTokens);
+        MockConfig config = config();
         // compile the serving paths before listening, so the first real streams are on time
         SelfWarmup.run();
         try (MockServer server = new MockServer(config).start();
                 Signals signals = new Signals(() -> new Thread(server::close).start(), parent.env().handleSignals())) {
             var out = spec.commandLine().getOut();
-            out.printf("bench mock: serving %s on http://%s:%d (TTFT %s ms, ITL %s ms)%n", model, host, server.port(),
-                    ttftMs, itlMs);
+            out.printf("bench mock: serving %s on http://%s:%d (%s)%n", model, host, server.port(), describe(config));
             out.flush();
             if (portFile != null) {
-                try {
-                    Files.writeString(portFile, server.port() + "\n", StandardCharsets.US_ASCII);
-                } catch (IOException e) {
-                    throw new BenchException("cannot write --port-file " + portFile + ": " + e.getMessage(), e);
-                }
+                writePortFile(portFile, server.port());
             }
             server.await();
         }

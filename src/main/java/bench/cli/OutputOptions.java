@@ -27,6 +27,10 @@ final class OutputOptions {
             description = "Extra KEY=VALUE pairs stored in the result.")
     List<String> metadata;
 
+    @Option(names = "--scrape-metrics",
+            description = "Read the server's /metrics (Prometheus) before and after the run; store the changes.")
+    boolean scrapeMetrics;
+
     @Option(names = {"--disable-tqdm", "--no-progress"}, description = "No progress output.")
     boolean noProgress;
 }

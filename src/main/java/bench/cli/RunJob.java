@@ -15,6 +15,7 @@ import bench.load.RunConfig;
 import bench.load.RunControl;
 import bench.load.RunOutcome;
 import bench.metrics.GoodputSlo;
+import bench.metrics.PrometheusText;
 import bench.openai.ControlClient;
 import bench.openai.Endpoint;
 import bench.openai.RequestEncoder;
@@ -108,7 +109,11 @@ final class RunJob {
                 Path resultFile = resultFile(label, model, rate, config);
                 RunInfo info = new RunInfo(backend, label, model, codec == null ? null : codec.id(), endpoint.toString(),
                         path, datasetName, configJson(config, model, endpoint, path, headers, extraBody));
+                Map<String, Double> metricsBefore = output.scrapeMetrics ? scrape(control) : null;
                 RunOutcome outcome = measure(endpoint, config, source, encoder, progress, resultFile);
+                if (metricsBefore != null) {
+                    outcome = outcome.withServerMetrics(PrometheusText.delta(metricsBefore, scrape(control)));
+                }
                 RunResult result = Summarizer.summarize(info, outcome, config.numPrompts(), rate, config.burstiness(),
                         config.maxConcurrency(), goodput.enabled(), percentiles, env.zone());
                 out.print(SummaryTable.render(result));
@@ -119,6 +124,14 @@ final class RunJob {
                 }
                 return exitCode(result);
             }
+        }
+    }
+
+    private static Map<String, Double> scrape(ControlClient control) {
+        try {
+            return PrometheusText.parse(control.getText("/metrics"));
+        } catch (BenchException e) {
+            throw new BenchException("--scrape-metrics: " + e.getMessage(), e);
         }
     }
 
@@ -374,7 +387,8 @@ final class RunJob {
         return Duration.ofNanos(Math.round(s * 1e9));
     }
 
-    private static void write(Path file, String text) {
+    /** Writes text to file, creating its directory; a failure is the user's one-line error. */
+    static void write(Path file, String text) {
         try {
             Path parent = file.toAbsolutePath().getParent();
             if (parent != null) {

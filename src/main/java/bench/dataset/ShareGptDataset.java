@@ -69,7 +69,11 @@ public final class ShareGptDataset {
             if (parser.nextToken() != JsonToken.START_ARRAY) {
                 throw new BenchException(file + " is not a ShareGPT file: expected a JSON list of conversations");
             }
-            while (parser.nextToken() == JsonToken.START_OBJECT) {
+            for (JsonToken t = parser.nextToken(); t != null && t != JsonToken.END_ARRAY; t = parser.nextToken()) {
+                if (t != JsonToken.START_OBJECT) {
+                    parser.skipChildren(); // not a conversation (null, string, list): skip it, keep reading
+                    continue;
+                }
                 JsonNode entry = mapper.readTree(parser);
                 JsonNode turns = entry.has("conversations") ? entry.get("conversations") : entry.get("conversation");
                 if (turns == null || !turns.isArray() || turns.size() < 2) {

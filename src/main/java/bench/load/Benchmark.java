@@ -4,6 +4,7 @@ import bench.BenchException;
 import bench.dataset.Sample;
 import bench.dataset.SampleSource;
 import bench.metrics.GoodputSlo;
+import bench.metrics.LatencyRecorder;
 import bench.metrics.RunMetrics;
 import bench.openai.Endpoint;
 import bench.openai.RequestEncoder;
@@ -63,7 +64,8 @@ public final class Benchmark {
                 warmUp(stream);
             }
             if (control.stopRequested()) {
-                return new RunOutcome(new RunMetrics(), clock.millis(), 0, 0, 0, config.numPrompts(), true, -1, 0, 0);
+                return new RunOutcome(new RunMetrics(), clock.millis(), 0, 0, 0, 0, config.numPrompts(), true, -1, 0,
+                        0, new LatencyRecorder(), null);
             }
             return mainRun(stream);
         } catch (IOException e) {
@@ -87,6 +89,7 @@ public final class Benchmark {
             LoadDriver driver = new LoadDriver(client, feed, offsets, config.maxConcurrency(),
                     config.requestTimeout().toNanos(), config.interruptGrace().toNanos(), metrics, control, details,
                     TOKEN_ARRAY_HINT, config.requestIdPrefix(), config.ignoreEos(), config.goodput());
+            client.stats().readerLag.reset();
             long readsBefore = client.stats().reads;
             long tokensBefore = client.stats().tokens;
             long cpuBefore = processCpuNanos();
@@ -105,9 +108,10 @@ public final class Benchmark {
             }
             long cpu = cpuBefore < 0 ? -1 : processCpuNanos() - cpuBefore;
             long duration = driver.endNanos() - driver.startNanos();
-            return new RunOutcome(metrics, startEpoch, duration, n == 0 ? 0 : offsets[n - 1], n - driver.notSent(),
+            return new RunOutcome(metrics, startEpoch, duration, n == 0 ? 0 : offsets[n - 1],
+                    driver.lastSendOffsetNanos(), n - driver.notSent(),
                     driver.notSent(), driver.stopped(), cpu, client.stats().reads - readsBefore,
-                    client.stats().tokens - tokensBefore);
+                    client.stats().tokens - tokensBefore, client.stats().readerLag, null);
         }
     }
 

@@ -40,6 +40,7 @@ final class LoadDriver implements StreamClient.Driver, RequestRun.Listener {
     private boolean aborted;
     private long stopDeadline;
     private long endNanos;
+    private long lastDispatchNanos;
     private int notSent;
 
     // read by the progress thread
@@ -71,6 +72,11 @@ final class LoadDriver implements StreamClient.Driver, RequestRun.Listener {
 
     long endNanos() {
         return endNanos;
+    }
+
+    /** When the last request was sent, after the start (0 when none was). */
+    long lastSendOffsetNanos() {
+        return lastDispatchNanos == 0 ? 0 : lastDispatchNanos - startNanos;
     }
 
     int notSent() {
@@ -135,6 +141,7 @@ final class LoadDriver implements StreamClient.Driver, RequestRun.Listener {
                 startNanos + offsetsNanos[i], arrival, new long[Math.min(maxTokensHint, p.maxTokens()) + 1],
                 new int[Math.min(maxTokensHint, p.maxTokens()) + 1], this);
         run.dispatchNanos = now;
+        lastDispatchNanos = now;
         inFlight++;
         metrics.concurrency(inFlight);
         client.send(p.bytes(), run, timeoutNanos, now);

@@ -9,12 +9,23 @@ import bench.metrics.RunMetrics;
  * @param startEpochMillis wall-clock start of the main run
  * @param durationNanos    from the first scheduled send to the last completion
  * @param scheduleNanos    offset of the last scheduled send (0 for rate inf)
+ * @param lastSendNanos    offset of the last actual send
  * @param sent             requests sent
  * @param notSent          requests never sent because the run was interrupted
  * @param interrupted      whether Ctrl-C stopped the run
  * @param cpuNanos         CPU time the client process used during the main run, -1 if unknown
  * @param reads            socket reads on the streaming path
  * @param tokensRead       tokens counted on the streaming path (all requests)
+ * @param readerLag        per read: how long a readable socket waited within the loop turn
+ * @param serverMetrics    change of the server's /metrics series over the run, or null when not scraped
  */
 public record RunOutcome(RunMetrics metrics, long startEpochMillis, long durationNanos, long scheduleNanos,
-        int sent, int notSent, boolean interrupted, long cpuNanos, long reads, long tokensRead) {}
+        long lastSendNanos, int sent, int notSent, boolean interrupted, long cpuNanos, long reads, long tokensRead,
+        bench.metrics.LatencyRecorder readerLag, java.util.Map<String, Double> serverMetrics) {
+
+    public RunOutcome withServerMetrics(java.util.Map<String, Double> deltas) {
+        return new RunOutcome(metrics, startEpochMillis, durationNanos, scheduleNanos, lastSendNanos, sent, notSent,
+                interrupted,
+                cpuNanos, reads, tokensRead, readerLag, deltas == null ? null : java.util.Map.copyOf(deltas));
+    }
+}

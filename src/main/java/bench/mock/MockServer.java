@@ -1,7 +1,6 @@
 package bench.mock;
 
 import bench.BenchException;
-import bench.metrics.LatencyRecorder;
 import bench.net.Alarm;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -26,21 +25,32 @@ import java.util.concurrent.TimeUnit;
 /**
  * An OpenAI-compatible streaming server for tests, demos and CI: {@code /v1/completions},
  * {@code /v1/chat/completions} (streaming and not), {@code /v1/models}, {@code /health},
- * {@code /tokenize}, {@code /detokenize}. Token k of a stream is written at arrival + TTFT +
- * k x ITL on an absolute schedule, one SSE event per HTTP chunk and per write, then the usage
- * event and {@code [DONE]}. One thread runs an NIO selector; a precise {@link Alarm} wakes it
- * for the next due token.
+ * {@code /tokenize}, {@code /detokenize}, {@code /metrics} (Prometheus, vLLM's names),
+ * {@code /mock/stats} (ground truth) and {@code /mock/reset}.
+ *
+ * <p>Without the engine model, token k of a request is written at arrival + TTFT + k x ITL
+ * on an absolute schedule. With it ({@link EngineConfig}), an {@link Engine} decides when each
+ * token is due. Either way each SSE event goes out in its own HTTP chunk and write, then the
+ * usage event and {@code [DONE]}. Faults are injected at seeded rates. One thread runs an NIO
+ * selector; a precise {@link Alarm} wakes it when the next token is due; events are encoded
+ * into one direct buffer, so a token costs no allocation.
  */
 public final class MockServer implements AutoCloseable {
-    private static final long SPIN_NANOS = TimeUnit.MICROSECONDS.toNanos(30);
+    private static final long SPIN_NANOS = TimeUnit.MICROSECONDS.toNanos(100);
     private static final int MAX_REQUEST_BYTES = 64 * 1024 * 1024;
+    private static final int OUT_BUFFER_BYTES = 1024 * 1024;
 
     private final MockConfig config;
+    private final boolean warmUpFormats;
     private final ObjectMapper mapper = new ObjectMapper();
     private final WordTokenizer tokenizer = new WordTokenizer();
+    private final MockStats stats = new MockStats();
+    private final EngineGroup engine;
+    private final Engine.Sink engineSink = this::engineToken;
+    /** Streams on the fixed schedule, whole answers, stall releases: by due time. */
     private final PriorityQueue<Stream> due = new PriorityQueue<>((a, b) -> Long.compare(a.dueNanos, b.dueNanos));
     private final ByteBuffer readBuffer = ByteBuffer.allocateDirect(256 * 1024);
-    private final LatencyRecorder lateness = new LatencyRecorder();
+    private final ByteBuffer out = ByteBuffer.allocateDirect(OUT_BUFFER_BYTES);
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final long createdEpochSeconds = System.currentTimeMillis() / 1000;
     private Selector selector;
@@ -50,11 +60,10 @@ public final class MockServer implements AutoCloseable {
     private volatile boolean running;
     private volatile Throwable failure;
     private long nextId;
-    private volatile long streamsStarted;
-    private volatile long tokensSent;
     private int openConnections;
-
-    private final boolean warmUpFormats;
+    private int activeStreams;
+    private volatile long streamsStartedView;
+    private volatile long tokensSentView;
 
     public MockServer(MockConfig config) {
         this(config, true);
@@ -64,6 +73,8 @@ public final class MockServer implements AutoCloseable {
     public MockServer(MockConfig config, boolean warmUpFormats) {
         this.config = config;
         this.warmUpFormats = warmUpFormats;
+        EngineConfig e = config.engine();
+        this.engine = e == null ? null : new EngineGroup(e, e.dataParallelSize(), e.lockstepSyncNanos());
     }
 
     /** Binds and starts serving; returns once the port is open. */
@@ -95,6 +106,7 @@ public final class MockServer implements AutoCloseable {
     private void warmUp() {
         String prompt = "kalo mine ruta zovi pesu dafi gohu jabe".repeat(16);
         long sink = 0;
+        ByteBuffer scratch = ByteBuffer.allocateDirect(64 * 1024);
         for (int i = 0; i < 300; i++) {
             try {
                 JsonNode req = mapper.readTree("{\"model\":\"m\",\"prompt\":\"" + prompt
@@ -104,12 +116,14 @@ public final class MockServer implements AutoCloseable {
                 throw new IllegalStateException(e);
             }
             StreamFormat f = new StreamFormat((i & 1) == 0, "cmpl-warm", config.model(), 0, 8, 64, true, true, i);
-            StringBuilder sb = new StringBuilder();
             for (int k = 0; k < 64; k++) {
-                f.appendToken(sb, tokenizer, k);
+                scratch.clear();
+                f.putToken(scratch, tokenizer, k);
+                sink += scratch.position();
             }
-            f.appendEnd(sb, 64);
-            sink += StreamFormat.bytes(sb).length;
+            scratch.clear();
+            f.putEnd(scratch, 64);
+            sink += scratch.position();
         }
         if (sink == 42) {
             throw new IllegalStateException("unreachable; keeps the warm-up from being optimised away");
@@ -125,11 +139,11 @@ public final class MockServer implements AutoCloseable {
     }
 
     public long streamsStarted() {
-        return streamsStarted;
+        return streamsStartedView;
     }
 
     public long tokensSent() {
-        return tokensSent;
+        return tokensSentView;
     }
 
     /** Blocks until the server stops (close, or a fatal error). */
@@ -146,7 +160,7 @@ public final class MockServer implements AutoCloseable {
         if (selector != null) {
             selector.wakeup();
         }
-        if (thread != null) {
+        if (thread != null && thread != Thread.currentThread()) {
             try {
                 thread.join(5000);
             } catch (InterruptedException e) {
@@ -179,17 +193,22 @@ public final class MockServer implements AutoCloseable {
         try {
             while (running) {
                 long now = System.nanoTime();
+                if (engine != null) {
+                    engine.advance(now, engineSink);
+                }
                 sendDue(now);
-                Stream head = due.peek();
-                long wait = head == null ? Long.MAX_VALUE : head.dueNanos - System.nanoTime();
+                streamsStartedView = stats.streamsStarted;
+                tokensSentView = stats.tokensSent;
+                long next = nextDue();
+                long wait = next == Long.MAX_VALUE ? Long.MAX_VALUE : next - System.nanoTime();
                 if (wait <= SPIN_NANOS) {
                     alarm.disarm();
                     selector.selectNow();
-                } else if (head == null) {
+                } else if (next == Long.MAX_VALUE) {
                     alarm.disarm();
                     selector.select();
                 } else {
-                    alarm.arm(head.dueNanos);
+                    alarm.arm(next);
                     selector.select(Math.max(1, TimeUnit.NANOSECONDS.toMillis(wait + 999_999)));
                 }
                 Iterator<SelectionKey> it = selector.selectedKeys().iterator();
@@ -220,6 +239,14 @@ public final class MockServer implements AutoCloseable {
         }
     }
 
+    private long nextDue() {
+        long next = due.isEmpty() ? Long.MAX_VALUE : due.peek().dueNanos;
+        if (engine != null) {
+            next = Math.min(next, engine.nextEventNanos());
+        }
+        return next;
+    }
+
     private void accept() throws IOException {
         SocketChannel ch;
         while ((ch = server.accept()) != null) {
@@ -231,56 +258,244 @@ public final class MockServer implements AutoCloseable {
         }
     }
 
+    /** Streams on the fixed schedule, whole answers and stall releases that are due. */
     private void sendDue(long now) {
         long itl = config.itlNanos();
         while (!due.isEmpty() && due.peek().dueNanos <= now) {
             Stream s = due.poll();
-            if (s.conn.closed) {
+            if (s.done || s.conn.closed) {
                 continue;
             }
-            long late = now - s.dueNanos;
-            lateness.record(late);
-            if (s.whole != null) {
-                s.conn.write(s.whole);
-                s.conn.streamEnded();
+            if (s.seq != null) {
+                // an engine stream coming out of a stall: release what was held
+                s.stalledUntil = 0;
+                if (s.held > 0) {
+                    int held = s.held;
+                    s.held = 0;
+                    writeTokens(s, held, s.heldDueNanos, now);
+                }
                 continue;
             }
-            // tokens due by now: usually one, more if the loop ran late or ITL is zero
-            StreamFormat f = s.format;
-            long ready = itl == 0 ? f.maxTokens() : Math.min(f.maxTokens(), (now - s.firstDueNanos) / itl + 1);
-            StringBuilder sb = new StringBuilder(256);
-            while (s.sent < ready) {
-                f.appendToken(sb, tokenizer, s.sent++);
-                tokensSent++;
+            if (!s.streaming) {
+                // a whole answer (fixed schedule): every token is generated by now
+                s.emitted = s.format.maxTokens();
+                finishWhole(s, now);
+                continue;
             }
-            if (s.sent == f.maxTokens()) {
-                f.appendEnd(sb, s.sent);
-            }
-            s.conn.write(StreamFormat.bytes(sb));
-            if (s.sent < f.maxTokens()) {
-                s.dueNanos = s.firstDueNanos + s.sent * itl;
+            long ready = itl == 0 ? s.format.maxTokens()
+                    : Math.min(s.format.maxTokens(), (now - s.firstDueNanos) / itl + 1);
+            int n = (int) (ready - s.emitted);
+            long dueAt = s.dueNanos;
+            s.emitted += n;
+            writeTokens(s, n, dueAt, now);
+            if (!s.done && s.emitted < s.format.maxTokens()) {
+                s.dueNanos = s.firstDueNanos + (long) s.emitted * itl;
                 due.add(s);
-            } else {
-                s.conn.streamEnded();
             }
         }
     }
 
-    /** A response in progress: its format and where it is in its schedule. */
+    /** Engine sink: token {@code k} of the stream owning {@code seq} was due at {@code dueNanos}. */
+    private void engineToken(Engine.Seq seq, int k, long dueNanos) {
+        Stream s = (Stream) seq.owner();
+        if (s.done || s.conn.closed) {
+            seq.cancel();
+            return;
+        }
+        s.emitted = k + 1;
+        if (!s.streaming) {
+            if (s.emitted == s.format.maxTokens()) {
+                s.dueNanos = dueNanos;
+                finishWhole(s, System.nanoTime());
+            }
+            return;
+        }
+        if (s.stalledUntil > 0) {
+            if (s.held == 0) {
+                s.heldDueNanos = dueNanos;
+            }
+            s.held++;
+            return;
+        }
+        writeTokens(s, 1, dueNanos, System.nanoTime());
+    }
+
+    /**
+     * Writes the next {@code n} tokens of a stream (already counted in {@code emitted}), due
+     * at {@code dueNanos}, in one write; applies the stream's fault when its token comes up;
+     * ends the stream after its last token.
+     */
+    private void writeTokens(Stream s, int n, long dueNanos, long now) {
+        if (n <= 0) {
+            return;
+        }
+        out.clear();
+        int first = s.sent;
+        int written = 0;
+        Faults.Decision f = s.fault;
+        for (int k = first; k < first + n; k++) {
+            if (f.atToken() == k && !s.faultDone) {
+                s.faultDone = true;
+                switch (f.kind()) {
+                    case CUT -> {
+                        flushOut(s, written, dueNanos, now);
+                        stats.faultsInjected++;
+                        s.done = true;
+                        s.conn.close();
+                        return;
+                    }
+                    case INBAND_ERROR -> {
+                        stats.faultsInjected++;
+                        s.format.putInbandError(out, "injected error at token " + k);
+                        s.done = true;
+                        flushOut(s, written, dueNanos, now);
+                        s.conn.streamEnded();
+                        return;
+                    }
+                    case MALFORMED -> {
+                        stats.faultsInjected++;
+                        s.format.putMalformed(out);
+                    }
+                    case STALL -> {
+                        stats.faultsInjected++;
+                        // what is due now goes out after the stall
+                        flushOut(s, written, dueNanos, now);
+                        stall(s, first + n - k, dueNanos);
+                        return;
+                    }
+                    default -> { }
+                }
+            }
+            ensure(s.format.maxTokenEventBytes());
+            s.format.putToken(out, tokenizer, k);
+            s.sent++;
+            written++;
+        }
+        boolean last = s.sent == s.format.maxTokens();
+        if (last) {
+            ensure(2 * s.format.maxTokenEventBytes());
+            s.format.putEnd(out, s.sent);
+            s.done = true;
+        }
+        flushOut(s, written, dueNanos, now);
+        if (last) {
+            stats.requestFinished(s.arrivalNanos, now);
+            s.conn.streamEnded();
+        }
+    }
+
+    /** Holds the stream's next {@code pending} tokens (and what follows) for the stall. */
+    private void stall(Stream s, int pending, long dueNanos) {
+        long until = dueNanos + config.faults().stallNanos();
+        if (s.seq != null) {
+            s.stalledUntil = until;
+            s.held = pending;
+            s.heldDueNanos = until;
+            s.emitted = s.sent + pending;
+            s.dueNanos = until;
+            due.add(s);
+        } else {
+            // fixed schedule: shift the rest of the stream by the stall
+            s.emitted = s.sent;
+            s.firstDueNanos += config.faults().stallNanos();
+            s.dueNanos = s.firstDueNanos + (long) s.emitted * config.itlNanos();
+            due.add(s);
+        }
+    }
+
+    private void ensure(int bytes) {
+        if (out.remaining() < bytes) {
+            throw new IllegalStateException("event buffer too small");
+        }
+    }
+
+    /** Sends what {@link #out} holds for stream {@code s} and records the ground truth. */
+    private void flushOut(Stream s, int tokens, long dueNanos, long now) {
+        out.flip();
+        if (out.hasRemaining()) {
+            s.conn.write(out);
+        }
+        if (tokens > 0) {
+            stats.tokensWritten(tokens, dueNanos, now, s.arrivalNanos, s.lastWriteNanos);
+            s.lastWriteNanos = now;
+        }
+    }
+
+    private void finishWhole(Stream s, long now) {
+        s.done = true;
+        if (s.fault.kind() == Faults.Kind.CUT) {
+            stats.faultsInjected++;
+            s.conn.close(); // the answer never comes
+            return;
+        }
+        stats.wholeWritten(s.format.maxTokens(), s.dueNanos, now, s.arrivalNanos);
+        stats.requestFinished(s.arrivalNanos, now);
+        s.conn.write(ByteBuffer.wrap(wholeAnswer(s)));
+        s.conn.streamEnded();
+    }
+
+    private byte[] wholeAnswer(Stream s) {
+        StreamFormat f = s.format;
+        StringBuilder text = new StringBuilder();
+        for (int k = 0; k < f.maxTokens(); k++) {
+            text.append(' ').append(tokenizer.token(StreamFormat.outputTokenId(f.wordSeed(), k, tokenizer.vocabSize())));
+        }
+        ObjectNode o = mapper.createObjectNode();
+        o.put("id", f.id());
+        o.put("object", f.chat() ? "chat.completion" : "text_completion");
+        o.put("created", f.created());
+        o.put("model", f.model());
+        ObjectNode choice = o.putArray("choices").addObject();
+        choice.put("index", 0);
+        if (f.chat()) {
+            ObjectNode msg = choice.putObject("message");
+            msg.put("role", "assistant");
+            msg.put("content", text.toString());
+        } else {
+            choice.put("text", text.toString());
+        }
+        choice.put("finish_reason", "length");
+        ObjectNode usage = o.putObject("usage");
+        usage.put("prompt_tokens", f.promptTokens());
+        usage.put("total_tokens", f.promptTokens() + f.maxTokens());
+        usage.put("completion_tokens", f.maxTokens());
+        if (s.kvTransferParams != null) {
+            o.set("kv_transfer_params", s.kvTransferParams);
+        }
+        return httpResponse(200, "application/json", json(o), s.close);
+    }
+
+    /** A response in progress: its format, where it is, and its fault. */
     private static final class Stream {
         final Conn conn;
         final StreamFormat format;
-        final long firstDueNanos;
+        final long arrivalNanos;
+        final boolean streaming;
+        final boolean close;
+        final Faults.Decision fault;
+        long firstDueNanos;
         long dueNanos;
+        /** Tokens generated so far (written or about to be). */
+        int emitted;
+        /** Tokens written. */
         int sent;
-        /** A non-streaming answer, sent whole when due. */
-        byte[] whole;
+        long lastWriteNanos;
+        boolean done;
+        boolean faultDone;
+        Engine.Seq seq;
+        long stalledUntil;
+        int held;
+        long heldDueNanos;
+        ObjectNode kvTransferParams;
 
-        Stream(Conn conn, StreamFormat format, long firstDueNanos) {
+        Stream(Conn conn, StreamFormat format, long arrivalNanos, boolean streaming, boolean close,
+                Faults.Decision fault) {
             this.conn = conn;
             this.format = format;
-            this.firstDueNanos = firstDueNanos;
-            this.dueNanos = firstDueNanos;
+            this.arrivalNanos = arrivalNanos;
+            this.streaming = streaming;
+            this.close = close;
+            this.fault = fault;
         }
     }
 
@@ -289,8 +504,8 @@ public final class MockServer implements AutoCloseable {
         final SocketChannel channel;
         SelectionKey key;
         ByteBuffer in = ByteBuffer.allocate(8 * 1024);
-        final ArrayDeque<ByteBuffer> out = new ArrayDeque<>();
-        boolean streaming;
+        final ArrayDeque<ByteBuffer> pending = new ArrayDeque<>();
+        Stream stream;
         boolean closeAfterWrite;
         boolean closed;
 
@@ -337,12 +552,12 @@ public final class MockServer implements AutoCloseable {
             }
         }
 
-        /** Handles every complete request in the input, unless a stream is in progress. */
+        /** Handles every complete request in the input, unless a response is in progress. */
         void processRequests(long arrival) {
-            while (!streaming && !closed && !closeAfterWrite) {
+            while (stream == null && !closed && !closeAfterWrite) {
                 byte[] a = in.array();
                 int len = in.position();
-                int headEnd = indexOf(a, len, "\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+                int headEnd = indexOf(a, len, HEAD_END);
                 if (headEnd < 0) {
                     if (len > 64 * 1024) {
                         respondError(431, "request headers too large", true);
@@ -358,6 +573,7 @@ public final class MockServer implements AutoCloseable {
                 }
                 long contentLength = 0;
                 boolean close = requestLine[2].equals("HTTP/1.0");
+                int rank = -1;
                 for (int i = 1; i < lines.length; i++) {
                     int colon = lines[i].indexOf(':');
                     if (colon <= 0) {
@@ -378,7 +594,21 @@ public final class MockServer implements AutoCloseable {
                             respondError(411, "chunked request bodies are not supported; send Content-Length", true);
                             return;
                         }
-                        case "connection" -> close = value.toLowerCase(Locale.ROOT).contains("close");
+                        case "x-data-parallel-rank" -> {
+                            try {
+                                rank = Integer.parseInt(value);
+                            } catch (NumberFormatException e) {
+                                rank = -1;
+                            }
+                        }
+                        case "connection" -> {
+                            String v = value.toLowerCase(Locale.ROOT);
+                            if (v.contains("close")) {
+                                close = true;
+                            } else if (v.contains("keep-alive")) {
+                                close = false;
+                            }
+                        }
                         default -> { }
                     }
                 }
@@ -391,18 +621,17 @@ public final class MockServer implements AutoCloseable {
                     return; // body not complete yet
                 }
                 byte[] body = java.util.Arrays.copyOfRange(a, headEnd + 4, total);
-                // consume the request
                 in.flip();
                 in.position(total);
                 in.compact();
                 if (close) {
                     closeAfterWrite = true;
                 }
-                handle(requestLine[0], requestLine[1], body, arrival, close);
+                handle(requestLine[0], requestLine[1], body, arrival, close, rank);
             }
         }
 
-        void handle(String method, String target, byte[] body, long arrival, boolean close) {
+        void handle(String method, String target, byte[] body, long arrival, boolean close, int rank) {
             String path = target;
             int q = path.indexOf('?');
             if (q >= 0) {
@@ -412,17 +641,19 @@ public final class MockServer implements AutoCloseable {
                 switch (path) {
                     case "/health" -> respond(200, "text/plain", "", close);
                     case "/v1/models" -> respondJson(200, models(), close);
-                    case "/mock/stats" -> respondJson(200, stats(), close);
+                    case "/metrics" -> respond(200, "text/plain; version=0.0.4; charset=utf-8",
+                            stats.prometheus(config.model(), running(), waiting()), close);
+                    case "/mock/stats" -> respondJson(200, groundTruth(), close);
                     case "/mock/reset" -> requirePost(method, () -> {
-                        lateness.reset();
-                        tokensSent = 0;
-                        streamsStarted = 0;
-                        respondJson(200, stats(), close);
+                        stats.reset();
+                        respondJson(200, groundTruth(), close);
                     });
                     case "/tokenize" -> requirePost(method, () -> respondJson(200, tokenize(parse(body)), close));
                     case "/detokenize" -> requirePost(method, () -> respondJson(200, detokenize(parse(body)), close));
-                    case "/v1/completions" -> requirePost(method, () -> completion(parse(body), false, arrival, close));
-                    case "/v1/chat/completions" -> requirePost(method, () -> completion(parse(body), true, arrival, close));
+                    case "/v1/completions" ->
+                        requirePost(method, () -> completion(parse(body), false, arrival, close, rank));
+                    case "/v1/chat/completions" ->
+                        requirePost(method, () -> completion(parse(body), true, arrival, close, rank));
                     default -> respondError(404, "no route for " + method + " " + path, close);
                 }
             } catch (BadRequest e) {
@@ -447,39 +678,6 @@ public final class MockServer implements AutoCloseable {
             } catch (IOException e) {
                 throw new BadRequest(400, "the body is not valid JSON");
             }
-        }
-
-        /** What the server really did: its own send lateness against the schedule, and counts. */
-        private ObjectNode stats() {
-            ObjectNode o = mapper.createObjectNode();
-            o.put("streams_started", streamsStarted);
-            o.put("tokens_sent", tokensSent);
-            o.put("open_connections", openConnections);
-            o.put("active_streams", due.size());
-            o.put("ttft_ms", config.ttftMs());
-            o.put("itl_ms", config.itlMs());
-            ObjectNode late = o.putObject("lateness_ms");
-            late.put("count", lateness.count());
-            late.put("mean", lateness.meanNanos() / 1e6);
-            late.put("p50", lateness.percentileNanos(50) / 1e6);
-            late.put("p99", lateness.percentileNanos(99) / 1e6);
-            late.put("p999", lateness.percentileNanos(99.9) / 1e6);
-            late.put("max", lateness.maxNanos() / 1e6);
-            return o;
-        }
-
-        private ObjectNode models() {
-            ObjectNode o = mapper.createObjectNode();
-            o.put("object", "list");
-            ObjectNode m = o.putArray("data").addObject();
-            m.put("id", config.model());
-            m.put("object", "model");
-            m.put("created", createdEpochSeconds);
-            m.put("owned_by", "bench-mock");
-            m.put("root", config.model());
-            m.putNull("parent");
-            m.put("max_model_len", 1 << 20);
-            return o;
         }
 
         private ObjectNode tokenize(JsonNode req) {
@@ -519,7 +717,7 @@ public final class MockServer implements AutoCloseable {
             return o;
         }
 
-        private void completion(JsonNode req, boolean chat, long arrival, boolean close) {
+        private void completion(JsonNode req, boolean chat, long arrival, boolean close, int rank) {
             String model = req.path("model").asText(config.model());
             if (req.has("model") && !model.equals(config.model())) {
                 throw new BadRequest(404, "The model `" + model + "` does not exist.");
@@ -550,55 +748,66 @@ public final class MockServer implements AutoCloseable {
                 throw new BadRequest(400, "the mock supports n=1 only");
             }
             long id = ++nextId;
-            boolean stream = req.path("stream").asBoolean(false);
-            JsonNode so = req.path("stream_options");
-            boolean includeUsage = stream && so.path("include_usage").asBoolean(false);
-            boolean continuous = includeUsage && so.path("continuous_usage_stats").asBoolean(false);
-            StreamFormat format = new StreamFormat(chat, (chat ? "chatcmpl-" : "cmpl-") + id, model,
-                    createdEpochSeconds, promptTokens, maxTokens, includeUsage, continuous, (int) id);
-            long firstDue = arrival + config.ttftNanos();
-            streaming = true;
-            if (!stream) {
-                respondWhole(format, firstDue, close);
+            stats.requests++;
+            boolean streaming = req.path("stream").asBoolean(false);
+            Faults.Decision fault = config.faults().decide(id - 1, maxTokens);
+            if (fault.kind() == Faults.Kind.ERROR) {
+                stats.faultsInjected++;
+                respondError(config.faults().errorStatus(), "injected error", close);
                 return;
             }
-            streamsStarted++;
-            write(("HTTP/1.1 200 OK\r\ncontent-type: text/event-stream; charset=utf-8\r\n"
-                    + "cache-control: no-cache\r\ntransfer-encoding: chunked\r\n"
-                    + (close ? "connection: close\r\n" : "") + "\r\n").getBytes(StandardCharsets.US_ASCII));
-            due.add(new Stream(this, format, firstDue));
+            if (!streaming && fault.kind() != Faults.Kind.CUT) {
+                fault = Faults.Decision.NONE; // in-band faults need a stream
+            }
+            JsonNode so = req.path("stream_options");
+            boolean includeUsage = streaming && so.path("include_usage").asBoolean(false);
+            // llama.cpp-style servers know no continuous usage: their usage rides on the last token
+            boolean continuous = includeUsage && !config.usageInLastChunk()
+                    && so.path("continuous_usage_stats").asBoolean(false);
+            StreamFormat format = new StreamFormat(chat, (chat ? "chatcmpl-" : "cmpl-") + id, model,
+                    createdEpochSeconds, promptTokens, maxTokens, includeUsage, continuous, (int) id,
+                    config.usageInLastChunk());
+            Stream s = new Stream(this, format, arrival, streaming, close, fault);
+            stats.promptTokens += promptTokens;
+            JsonNode kv = req.path("kv_transfer_params");
+            boolean remotePrefilled = config.role() == MockConfig.Role.DECODE && kv.path("do_remote_prefill")
+                    .asBoolean(false);
+            if (config.role() == MockConfig.Role.PREFILL && kv.path("do_remote_decode").asBoolean(false)) {
+                s.kvTransferParams = kvTransferParams(promptTokens);
+            }
+            long kvReady = remotePrefilled ? arrival + config.kvTransferNanos(promptTokens) : arrival;
+            stream = s;
+            if (streaming) {
+                stats.streamsStarted++;
+                activeStreams++;
+                write(ByteBuffer.wrap(("HTTP/1.1 200 OK\r\ncontent-type: text/event-stream; charset=utf-8\r\n"
+                        + "cache-control: no-cache\r\ntransfer-encoding: chunked\r\n"
+                        + (close ? "connection: close\r\n" : "") + "\r\n").getBytes(StandardCharsets.US_ASCII)));
+            }
+            if (engine != null) {
+                s.seq = new Engine.Seq(s, promptTokens, maxTokens, kvReady, remotePrefilled);
+                engine.submit(s.seq, arrival, rank);
+                return;
+            }
+            s.firstDueNanos = remotePrefilled ? kvReady + config.itlNanos() : arrival + config.ttftNanos();
+            s.dueNanos = streaming ? s.firstDueNanos : s.firstDueNanos + (long) (maxTokens - 1) * config.itlNanos();
+            due.add(s);
         }
 
-        /** Non-streaming: the whole answer, sent when its last token would have been generated. */
-        private void respondWhole(StreamFormat f, long firstDue, boolean close) {
-            StringBuilder text = new StringBuilder();
-            for (int k = 0; k < f.maxTokens(); k++) {
-                text.append(' ').append(tokenizer.token(StreamFormat.outputTokenId(f.wordSeed(), k,
-                        tokenizer.vocabSize())));
+        /** What vLLM's NixlConnector producer returns for the decode side to pull the KV cache. */
+        private ObjectNode kvTransferParams(int promptTokens) {
+            ObjectNode p = mapper.createObjectNode();
+            p.put("do_remote_prefill", true);
+            p.put("do_remote_decode", false);
+            ArrayNode blocks = p.putArray("remote_block_ids");
+            for (int b = 0; b < (promptTokens + 15) / 16; b++) {
+                blocks.add(b);
             }
-            tokensSent += f.maxTokens();
-            ObjectNode o = mapper.createObjectNode();
-            o.put("id", f.id());
-            o.put("object", f.chat() ? "chat.completion" : "text_completion");
-            o.put("created", f.created());
-            o.put("model", f.model());
-            ObjectNode choice = o.putArray("choices").addObject();
-            choice.put("index", 0);
-            if (f.chat()) {
-                ObjectNode msg = choice.putObject("message");
-                msg.put("role", "assistant");
-                msg.put("content", text.toString());
-            } else {
-                choice.put("text", text.toString());
-            }
-            choice.put("finish_reason", "length");
-            ObjectNode usage = o.putObject("usage");
-            usage.put("prompt_tokens", f.promptTokens());
-            usage.put("total_tokens", f.promptTokens() + f.maxTokens());
-            usage.put("completion_tokens", f.maxTokens());
-            Stream answer = new Stream(this, f, firstDue + (f.maxTokens() - 1) * config.itlNanos());
-            answer.whole = httpResponse(200, "application/json", json(o), close);
-            due.add(answer);
+            p.put("remote_engine_id", "bench-mock-" + port());
+            p.put("remote_host", config.host());
+            p.put("remote_port", 5600);
+            p.put("tp_size", 1);
+            return p;
         }
 
         private int promptTokens(JsonNode prompt) {
@@ -616,10 +825,16 @@ public final class MockServer implements AutoCloseable {
             throw new BadRequest(400, "\"prompt\" must be a string, a one-string list or a list of token ids");
         }
 
+        /** The current response is complete: go on with the next request, or close. */
         void streamEnded() {
-            streaming = false;
-            if (closeAfterWrite && out.isEmpty()) {
-                close();
+            if (stream != null && stream.streaming) {
+                activeStreams--;
+            }
+            stream = null;
+            if (closeAfterWrite) {
+                if (pending.isEmpty()) {
+                    close();
+                }
                 return;
             }
             processRequests(System.nanoTime());
@@ -633,7 +848,7 @@ public final class MockServer implements AutoCloseable {
             ObjectNode o = mapper.createObjectNode();
             ObjectNode e = o.putObject("error");
             e.put("message", message);
-            e.put("type", status == 404 ? "NotFoundError" : "BadRequestError");
+            e.put("type", status == 404 ? "NotFoundError" : status >= 500 ? "InternalServerError" : "BadRequestError");
             e.putNull("param");
             e.put("code", status);
             if (close) {
@@ -643,18 +858,18 @@ public final class MockServer implements AutoCloseable {
         }
 
         void respond(int status, String contentType, String body, boolean close) {
-            write(httpResponse(status, contentType, body, close));
-            if (close && out.isEmpty()) {
+            write(ByteBuffer.wrap(httpResponse(status, contentType, body, close)));
+            if (close && pending.isEmpty()) {
                 close();
             }
         }
 
-        void write(byte[] bytes) {
+        /** Writes {@code b} now; what the socket does not take is copied and sent when writable. */
+        void write(ByteBuffer b) {
             if (closed) {
                 return;
             }
-            ByteBuffer b = ByteBuffer.wrap(bytes);
-            if (out.isEmpty()) {
+            if (pending.isEmpty()) {
                 try {
                     channel.write(b);
                 } catch (IOException e) {
@@ -666,12 +881,14 @@ public final class MockServer implements AutoCloseable {
                 }
                 key.interestOps(SelectionKey.OP_READ | SelectionKey.OP_WRITE);
             }
-            out.add(b);
+            ByteBuffer copy = ByteBuffer.allocate(b.remaining());
+            copy.put(b).flip();
+            pending.add(copy);
         }
 
         void flush() {
-            while (!out.isEmpty()) {
-                ByteBuffer b = out.peek();
+            while (!pending.isEmpty()) {
+                ByteBuffer b = pending.peek();
                 try {
                     channel.write(b);
                 } catch (IOException e) {
@@ -681,10 +898,10 @@ public final class MockServer implements AutoCloseable {
                 if (b.hasRemaining()) {
                     return;
                 }
-                out.poll();
+                pending.poll();
             }
             key.interestOps(SelectionKey.OP_READ);
-            if (closeAfterWrite && !streaming) {
+            if (closeAfterWrite && stream == null) {
                 close();
             }
         }
@@ -695,6 +912,16 @@ public final class MockServer implements AutoCloseable {
             }
             closed = true;
             openConnections--;
+            if (stream != null) {
+                if (stream.streaming) {
+                    activeStreams--;
+                }
+                stream.done = true;
+                if (stream.seq != null) {
+                    stream.seq.cancel();
+                }
+                stream = null;
+            }
             key.cancel();
             try {
                 channel.close();
@@ -702,6 +929,66 @@ public final class MockServer implements AutoCloseable {
                 // already gone
             }
         }
+    }
+
+    private int running() {
+        return engine != null ? engine.running() : activeStreams;
+    }
+
+    private int waiting() {
+        return engine != null ? engine.waiting() : 0;
+    }
+
+    private ObjectNode models() {
+        ObjectNode o = mapper.createObjectNode();
+        o.put("object", "list");
+        ObjectNode m = o.putArray("data").addObject();
+        m.put("id", config.model());
+        m.put("object", "model");
+        m.put("created", createdEpochSeconds);
+        m.put("owned_by", "bench-mock");
+        m.put("root", config.model());
+        m.putNull("parent");
+        m.put("max_model_len", 1 << 20);
+        return o;
+    }
+
+    /** What the server really did: TTFT and ITL from its own send times, lateness, counts. */
+    private ObjectNode groundTruth() {
+        ObjectNode o = mapper.createObjectNode();
+        o.put("requests", stats.requests);
+        o.put("streams_started", stats.streamsStarted);
+        o.put("finished", stats.finished);
+        o.put("tokens_sent", stats.tokensSent);
+        o.put("prompt_tokens", stats.promptTokens);
+        o.put("faults_injected", stats.faultsInjected);
+        o.put("open_connections", openConnections);
+        o.put("active_streams", activeStreams);
+        o.put("running", running());
+        o.put("waiting", waiting());
+        o.put("engine_model", engine != null);
+        o.put("role", config.role().name().toLowerCase(Locale.ROOT));
+        o.put("ttft_ms_config", config.ttftMs());
+        o.put("itl_ms_config", config.itlMs());
+        summary(o.putObject("ttft_ms"), stats.ttft);
+        summary(o.putObject("itl_ms"), stats.itl);
+        summary(o.putObject("lateness_ms"), stats.lateness);
+        ObjectNode h = o.putObject("histograms");
+        h.put("encoding", "HdrHistogram V2 compressed, base64, nanoseconds");
+        h.put("ttft", stats.ttft.toBase64());
+        h.put("itl", stats.itl.toBase64());
+        h.put("lateness", stats.lateness.toBase64());
+        return o;
+    }
+
+    private static void summary(ObjectNode o, bench.metrics.LatencyRecorder r) {
+        o.put("count", r.count());
+        o.put("mean", r.meanNanos() / 1e6);
+        o.put("p50", r.percentileNanos(50) / 1e6);
+        o.put("p90", r.percentileNanos(90) / 1e6);
+        o.put("p99", r.percentileNanos(99) / 1e6);
+        o.put("p999", r.percentileNanos(99.9) / 1e6);
+        o.put("max", r.maxNanos() / 1e6);
     }
 
     private static String messagesText(JsonNode messages) {
@@ -737,10 +1024,10 @@ public final class MockServer implements AutoCloseable {
         String head = "HTTP/1.1 " + status + " " + reason(status) + "\r\ncontent-type: " + contentType
                 + "\r\ncontent-length: " + b.length + "\r\n" + (close ? "connection: close\r\n" : "") + "\r\n";
         byte[] h = head.getBytes(StandardCharsets.US_ASCII);
-        byte[] out = new byte[h.length + b.length];
-        System.arraycopy(h, 0, out, 0, h.length);
-        System.arraycopy(b, 0, out, h.length, b.length);
-        return out;
+        byte[] all = new byte[h.length + b.length];
+        System.arraycopy(h, 0, all, 0, h.length);
+        System.arraycopy(b, 0, all, h.length, b.length);
+        return all;
     }
 
     private static String reason(int status) {
@@ -751,12 +1038,16 @@ public final class MockServer implements AutoCloseable {
             case 405 -> "Method Not Allowed";
             case 411 -> "Length Required";
             case 413 -> "Payload Too Large";
+            case 429 -> "Too Many Requests";
             case 431 -> "Request Header Fields Too Large";
             case 500 -> "Internal Server Error";
+            case 502 -> "Bad Gateway";
             case 503 -> "Service Unavailable";
             default -> "Status";
         };
     }
+
+    private static final byte[] HEAD_END = {'\r', '\n', '\r', '\n'};
 
     private static int indexOf(byte[] a, int len, byte[] needle) {
         outer:

@@ -1,5 +1,6 @@
 package bench.mock;
 
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 
@@ -7,62 +8,197 @@ import java.util.Locale;
  * How one streamed answer looks on the wire, vLLM-style: per token an SSE event in its own
  * HTTP chunk ({@code text_completion} or {@code chat.completion.chunk}), the last with
  * {@code finish_reason: "length"}, then the usage event (with include_usage) and
- * {@code [DONE]}, then the terminating chunk. Pure: builds text, no I/O.
+ * {@code [DONE]}, then the terminating chunk. The constant parts are encoded once per
+ * stream, so writing a token allocates nothing. Pure: formats bytes, no I/O.
  */
-record StreamFormat(boolean chat, String id, String model, long created, int promptTokens, int maxTokens,
-        boolean includeUsage, boolean continuousUsage, int wordSeed) {
+final class StreamFormat {
+    private static final byte[] CRLF = ascii("\r\n");
+    private static final byte[] DATA = ascii("data: ");
+    private static final byte[] TEXT_OPEN = ascii("{\"index\":0,\"text\":\"");
+    private static final byte[] DELTA_OPEN = ascii("{\"index\":0,\"delta\":{\"content\":\"");
+    private static final byte[] DELTA_OPEN_ROLE = ascii("{\"index\":0,\"delta\":{\"role\":\"assistant\",\"content\":\"");
+    private static final byte[] TEXT_CLOSE = ascii("\",\"logprobs\":null,\"finish_reason\":");
+    private static final byte[] DELTA_CLOSE = ascii("\"},\"logprobs\":null,\"finish_reason\":");
+    private static final byte[] NULL = ascii("null");
+    private static final byte[] LENGTH = ascii("\"length\"");
+    private static final byte[] CHOICE_END = ascii(",\"stop_reason\":null}]");
+    private static final byte[] USAGE_PROMPT = ascii(",\"usage\":{\"prompt_tokens\":");
+    private static final byte[] USAGE_TOTAL = ascii(",\"total_tokens\":");
+    private static final byte[] USAGE_COMPLETION = ascii(",\"completion_tokens\":");
+    private static final byte[] EVENT_END = ascii("}}\n\n");
+    private static final byte[] OBJECT_END = ascii("}\n\n");
+    private static final byte[] EMPTY_CHOICES = ascii("]");
+    private static final byte[] DONE = ascii("data: [DONE]\n\n");
+    private static final byte[] TERMINATOR = ascii("0\r\n\r\n");
 
-    /** Appends token {@code k} (0-based) as one HTTP chunk. */
-    void appendToken(StringBuilder sb, WordTokenizer tokenizer, int k) {
+    private final boolean chat;
+    private final String id;
+    private final String model;
+    private final long created;
+    private final int promptTokens;
+    private final int maxTokens;
+    private final boolean includeUsage;
+    private final boolean continuousUsage;
+    private final int wordSeed;
+    private final boolean usageInLastChunk;
+    /** {@code {"id":"..","object":"..","created":..,"model":"..","choices":[} */
+    private final byte[] head;
+
+    StreamFormat(boolean chat, String id, String model, long created, int promptTokens, int maxTokens,
+            boolean includeUsage, boolean continuousUsage, int wordSeed) {
+        this(chat, id, model, created, promptTokens, maxTokens, includeUsage, continuousUsage, wordSeed, false);
+    }
+
+    /**
+     * @param usageInLastChunk put the usage into the final token event instead of an event of
+     *                         its own (as llama.cpp does)
+     */
+    StreamFormat(boolean chat, String id, String model, long created, int promptTokens, int maxTokens,
+            boolean includeUsage, boolean continuousUsage, int wordSeed, boolean usageInLastChunk) {
+        this.chat = chat;
+        this.id = id;
+        this.model = model;
+        this.created = created;
+        this.promptTokens = promptTokens;
+        this.maxTokens = maxTokens;
+        this.includeUsage = includeUsage;
+        this.continuousUsage = continuousUsage;
+        this.wordSeed = wordSeed;
+        this.usageInLastChunk = usageInLastChunk;
+        StringBuilder h = new StringBuilder(96 + model.length());
+        h.append("{\"id\":");
+        jsonString(h, id);
+        h.append(",\"object\":\"").append(chat ? "chat.completion.chunk" : "text_completion").append("\",\"created\":")
+                .append(created).append(",\"model\":");
+        jsonString(h, model);
+        h.append(",\"choices\":[");
+        this.head = h.toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    boolean chat() {
+        return chat;
+    }
+
+    String id() {
+        return id;
+    }
+
+    String model() {
+        return model;
+    }
+
+    long created() {
+        return created;
+    }
+
+    int promptTokens() {
+        return promptTokens;
+    }
+
+    int maxTokens() {
+        return maxTokens;
+    }
+
+    boolean includeUsage() {
+        return includeUsage;
+    }
+
+    boolean continuousUsage() {
+        return continuousUsage;
+    }
+
+    int wordSeed() {
+        return wordSeed;
+    }
+
+    /** Upper bound of the bytes {@link #putToken} writes. */
+    int maxTokenEventBytes() {
+        return head.length + 256;
+    }
+
+    /** Writes token {@code k} (0-based) as one HTTP chunk holding one SSE event. */
+    void putToken(ByteBuffer out, WordTokenizer tokenizer, int k) {
         boolean last = k + 1 == maxTokens;
-        String word = tokenizer.token(outputTokenId(wordSeed, k, tokenizer.vocabSize()));
-        StringBuilder ev = new StringBuilder(220);
-        ev.append("data: ");
-        head(ev);
-        ev.append(",\"choices\":[{\"index\":0,");
-        if (chat) {
-            ev.append("\"delta\":{");
-            if (k == 0) {
-                ev.append("\"role\":\"assistant\",");
-            }
-            ev.append("\"content\":\" ").append(word).append("\"},\"logprobs\":null,");
-        } else {
-            ev.append("\"text\":\" ").append(word).append("\",\"logprobs\":null,");
+        boolean usage = continuousUsage || (usageInLastChunk && includeUsage && last);
+        byte[] word = tokenizer.jsonTextWithSpace(outputTokenId(wordSeed, k, tokenizer.vocabSize()));
+        byte[] open = !chat ? TEXT_OPEN : k == 0 ? DELTA_OPEN_ROLE : DELTA_OPEN;
+        byte[] close = chat ? DELTA_CLOSE : TEXT_CLOSE;
+        byte[] reason = last ? LENGTH : NULL;
+        int len = DATA.length + head.length + open.length + word.length + close.length + reason.length
+                + CHOICE_END.length + (usage ? usageBytes(k + 1) : 0) + OBJECT_END.length;
+        chunkHeader(out, len);
+        out.put(DATA).put(head).put(open).put(word).put(close).put(reason).put(CHOICE_END);
+        if (usage) {
+            putUsageFields(out, k + 1);
         }
-        ev.append("\"finish_reason\":").append(last ? "\"length\"" : "null").append(",\"stop_reason\":null}]");
-        if (continuousUsage) {
-            ev.append(",\"usage\":");
-            usage(ev, k + 1);
-        }
-        ev.append("}\n\n");
-        chunk(sb, ev);
+        out.put(OBJECT_END).put(CRLF);
     }
 
-    /** Appends the usage event (if asked for), {@code [DONE]} and the last chunk. */
+    /** Writes what follows the last token: the usage event (unless already sent), [DONE], the end. */
+    void putEnd(ByteBuffer out, int completionTokens) {
+        if (includeUsage && !usageInLastChunk) {
+            int len = DATA.length + head.length + EMPTY_CHOICES.length + usageBytes(completionTokens)
+                    + OBJECT_END.length;
+            chunkHeader(out, len);
+            out.put(DATA).put(head).put(EMPTY_CHOICES);
+            putUsageFields(out, completionTokens);
+            out.put(OBJECT_END).put(CRLF);
+        }
+        putDone(out);
+        out.put(TERMINATOR);
+    }
+
+    void putDone(ByteBuffer out) {
+        chunkHeader(out, DONE.length);
+        out.put(DONE).put(CRLF);
+    }
+
+    /** An error event inside the stream (vLLM's shape), then [DONE] and the end. */
+    void putInbandError(ByteBuffer out, String message) {
+        StringBuilder sb = new StringBuilder("data: {\"error\":{\"message\":");
+        jsonString(sb, message);
+        sb.append(",\"type\":\"InternalServerError\",\"param\":null,\"code\":500}}\n\n");
+        byte[] ev = sb.toString().getBytes(StandardCharsets.UTF_8);
+        chunkHeader(out, ev.length);
+        out.put(ev).put(CRLF);
+        putDone(out);
+        out.put(TERMINATOR);
+    }
+
+    /** An event whose JSON is cut off. */
+    void putMalformed(ByteBuffer out) {
+        int len = DATA.length + head.length + TEXT_OPEN.length + 2;
+        chunkHeader(out, len);
+        out.put(DATA).put(head).put(TEXT_OPEN).put((byte) '\n').put((byte) '\n').put(CRLF);
+    }
+
+    /** Test view: token {@code k} as text. */
+    void appendToken(StringBuilder sb, WordTokenizer tokenizer, int k) {
+        ByteBuffer b = ByteBuffer.allocate(maxTokenEventBytes() + 64);
+        putToken(b, tokenizer, k);
+        sb.append(new String(b.array(), 0, b.position(), StandardCharsets.UTF_8));
+    }
+
+    /** Test view: the end of the stream as text. */
     void appendEnd(StringBuilder sb, int completionTokens) {
-        if (includeUsage) {
-            StringBuilder ev = new StringBuilder(200);
-            ev.append("data: ");
-            head(ev);
-            ev.append(",\"choices\":[],\"usage\":");
-            usage(ev, completionTokens);
-            ev.append("}\n\n");
-            chunk(sb, ev);
-        }
-        chunk(sb, "data: [DONE]\n\n");
-        sb.append("0\r\n\r\n");
+        ByteBuffer b = ByteBuffer.allocate(maxTokenEventBytes() * 2 + 64);
+        putEnd(b, completionTokens);
+        sb.append(new String(b.array(), 0, b.position(), StandardCharsets.UTF_8));
     }
 
-    private void head(StringBuilder ev) {
-        ev.append("{\"id\":\"").append(id).append("\",\"object\":\"")
-                .append(chat ? "chat.completion.chunk" : "text_completion")
-                .append("\",\"created\":").append(created).append(",\"model\":");
-        jsonString(ev, model);
+    private int usageBytes(int completion) {
+        return USAGE_PROMPT.length + digits(promptTokens) + USAGE_TOTAL.length + digits(promptTokens + completion)
+                + USAGE_COMPLETION.length + digits(completion) + 1;
     }
 
-    private void usage(StringBuilder ev, int completion) {
-        ev.append("{\"prompt_tokens\":").append(promptTokens).append(",\"total_tokens\":")
-                .append(promptTokens + completion).append(",\"completion_tokens\":").append(completion).append('}');
+    private void putUsageFields(ByteBuffer out, int completion) {
+        out.put(USAGE_PROMPT);
+        putDecimal(out, promptTokens);
+        out.put(USAGE_TOTAL);
+        putDecimal(out, promptTokens + completion);
+        out.put(USAGE_COMPLETION);
+        putDecimal(out, completion);
+        out.put((byte) '}');
     }
 
     /** The output token at position k: deterministic per request, skipping the single characters. */
@@ -71,27 +207,35 @@ record StreamFormat(boolean chat, String id, String model, long created, int pro
         return 100 + Math.floorMod(seed * 31 + k * 7919, words);
     }
 
-    static void chunk(StringBuilder sb, CharSequence payload) {
-        int len = utf8Length(payload);
-        sb.append(Integer.toHexString(len)).append("\r\n").append(payload).append("\r\n");
+    static void chunkHeader(ByteBuffer out, int len) {
+        int shift = 28;
+        while (shift > 0 && ((len >>> shift) & 0xF) == 0) {
+            shift -= 4;
+        }
+        for (; shift >= 0; shift -= 4) {
+            int d = (len >>> shift) & 0xF;
+            out.put((byte) (d < 10 ? '0' + d : 'a' + d - 10));
+        }
+        out.put(CRLF);
     }
 
-    static int utf8Length(CharSequence s) {
-        int n = 0;
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (c < 0x80) {
-                n++;
-            } else if (c < 0x800) {
-                n += 2;
-            } else if (Character.isHighSurrogate(c)) {
-                n += 4;
-                i++;
-            } else {
-                n += 3;
-            }
+    static int digits(long v) {
+        int n = 1;
+        while (v >= 10) {
+            v /= 10;
+            n++;
         }
         return n;
+    }
+
+    static void putDecimal(ByteBuffer out, long v) {
+        int n = digits(v);
+        int pos = out.position();
+        for (int i = n - 1; i >= 0; i--) {
+            out.put(pos + i, (byte) ('0' + v % 10));
+            v /= 10;
+        }
+        out.position(pos + n);
     }
 
     static void jsonString(StringBuilder sb, String s) {
@@ -116,7 +260,7 @@ record StreamFormat(boolean chat, String id, String model, long created, int pro
         sb.append('"');
     }
 
-    static byte[] bytes(StringBuilder sb) {
-        return sb.toString().getBytes(StandardCharsets.UTF_8);
+    private static byte[] ascii(String s) {
+        return s.getBytes(StandardCharsets.US_ASCII);
     }
 }

@@ -21,6 +21,7 @@ public final class WordTokenizer {
     public static final int UNKNOWN = 0;
 
     private final String[] vocab;
+    private final byte[][] jsonTextWithSpace;
     private final Map<String, Integer> ids = new HashMap<>();
 
     public WordTokenizer() {
@@ -54,9 +55,23 @@ public final class WordTokenizer {
             }
         }
         vocab = words.toArray(String[]::new);
+        jsonTextWithSpace = new byte[vocab.length][];
         for (int i = 0; i < vocab.length; i++) {
             ids.putIfAbsent(vocab[i], i);
+            StringBuilder sb = new StringBuilder(" ");
+            for (char c : vocab[i].toCharArray()) {
+                if (c == '"' || c == '\\') {
+                    sb.append('\\');
+                }
+                sb.append(c);
+            }
+            jsonTextWithSpace[i] = sb.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
         }
+    }
+
+    /** The token as it appears inside a JSON string of generated text: a space, then the word, escaped. */
+    public byte[] jsonTextWithSpace(int id) {
+        return jsonTextWithSpace[id >= 0 && id < vocab.length ? id : UNKNOWN];
     }
 
     public int vocabSize() {

@@ -10,6 +10,10 @@ import java.util.concurrent.locks.LockSupport;
  * millisecond late; this thread parks until the armed deadline (about 50-100 us of slack on
  * Linux) and then calls {@link Selector#wakeup()}. The event loop keeps a millisecond
  * select timeout as a backstop.
+ *
+ * <p>Arming costs a wake-up of this thread only when the new deadline is earlier than the
+ * one it sleeps for; a later deadline is picked up when it wakes, so an event loop that
+ * re-arms on every turn does not pay two context switches per turn.
  */
 public final class Alarm implements AutoCloseable {
     private static final long NONE = Long.MAX_VALUE;
@@ -17,6 +21,8 @@ public final class Alarm implements AutoCloseable {
     private final Selector selector;
     private final Thread thread;
     private final AtomicLong deadlineNanos = new AtomicLong(NONE);
+    /** The deadline the alarm thread is parked for (NONE when parked indefinitely). */
+    private volatile long sleepingUntil = NONE;
     private volatile boolean closed;
 
     public Alarm(Selector selector, String name) {
@@ -27,7 +33,8 @@ public final class Alarm implements AutoCloseable {
 
     /** Asks for a wake-up at {@code deadline} ({@link System#nanoTime()} scale). */
     public void arm(long deadline) {
-        if (deadlineNanos.getAndSet(deadline) != deadline) {
+        long previous = deadlineNanos.getAndSet(deadline);
+        if (deadline != previous && deadline < sleepingUntil) {
             LockSupport.unpark(thread);
         }
     }
@@ -40,12 +47,18 @@ public final class Alarm implements AutoCloseable {
         while (!closed) {
             long d = deadlineNanos.get();
             if (d == NONE) {
-                LockSupport.park(this);
+                sleepingUntil = NONE;
+                if (deadlineNanos.get() == NONE) {
+                    LockSupport.park(this);
+                }
                 continue;
             }
             long wait = d - System.nanoTime();
             if (wait > 0) {
-                LockSupport.parkNanos(this, wait);
+                sleepingUntil = d;
+                if (deadlineNanos.get() == d) {
+                    LockSupport.parkNanos(this, wait);
+                }
                 continue;
             }
             if (deadlineNanos.compareAndSet(d, NONE)) {

@@ -49,6 +49,11 @@ public final class StreamClient implements AutoCloseable {
         public long tokens;
         public long connectionsOpened;
         public long retriedOnStaleConnection;
+        /**
+         * Reader lag: how long a socket that the selector reported readable waited, within the
+         * loop turn, before it was read (the time spent on the sockets served before it).
+         */
+        public final bench.metrics.LatencyRecorder readerLag = new bench.metrics.LatencyRecorder();
     }
 
     private static final int READ_BUFFER_BYTES = 256 * 1024;
@@ -72,6 +77,8 @@ public final class StreamClient implements AutoCloseable {
     private final Stats stats = new Stats();
     private int inFlight;
     private long nextTimeoutScan;
+    /** When the current loop turn's select returned. */
+    private long selectedNanos;
     private int preconnected;
     private int preconnectFailed;
     private String lastPreconnectError;
@@ -196,6 +203,7 @@ public final class StreamClient implements AutoCloseable {
                 }
                 selector.select(Math.max(1, TimeUnit.NANOSECONDS.toMillis(wait + 999_999)));
             }
+            selectedNanos = System.nanoTime();
             Iterator<SelectionKey> it = selector.selectedKeys().iterator();
             while (it.hasNext()) {
                 SelectionKey key = it.next();
@@ -551,6 +559,7 @@ public final class StreamClient implements AutoCloseable {
                 }
                 stats.reads++;
                 stats.bytesRead += n;
+                stats.readerLag.record(now - selectedNanos);
                 if (!deliver(buf, n, now) || n < buf.capacity()) {
                     return; // done, or the socket is drained
                 }
@@ -578,6 +587,7 @@ public final class StreamClient implements AutoCloseable {
                 }
                 stats.reads++;
                 stats.bytesRead += n;
+                stats.readerLag.record(now - selectedNanos);
                 netIn.flip();
                 try {
                     while (netIn.hasRemaining()) {

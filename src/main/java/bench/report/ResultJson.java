@@ -63,7 +63,7 @@ public final class ResultJson {
         o.put("max_output_tokens_per_s", r.maxOutputTokensPerSecond());
         o.put("max_concurrent_requests", r.maxConcurrentRequests());
         putRate(o, "offered_request_rate", r.offeredRequestRate());
-        o.put("achieved_request_rate", r.achievedRequestRate());
+        putRate(o, "achieved_request_rate", r.achievedRequestRate());
         o.put("output_tokens_source", source(r.outputTokensFromUsage(), r.completed()));
         o.put("output_tokens_from_usage", r.outputTokensFromUsage());
         o.put("input_tokens_source", source(r.inputTokensFromUsage(), r.completed()));
@@ -101,6 +101,21 @@ public final class ResultJson {
         client.put("reads", r.clientReads());
         client.put("tokens_read", r.clientTokensRead());
         client.put("tokens_per_read", r.tokensPerRead());
+        SelfCheck sc = r.selfCheck();
+        ObjectNode check = client.putObject("self_check");
+        check.put("distorted", sc.distorted());
+        check.put("send_lateness_p99_ms", sc.sendLatenessP99Ms());
+        check.put("reader_lag_p99_ms", sc.readerLagP99Ms());
+        check.put("cpu_cores_used", sc.cpuUtilization());
+        check.put("tokens_per_read", sc.tokensPerRead());
+        var reasons = check.putArray("reasons");
+        sc.reasons().forEach(reasons::add);
+        if (r.serverMetrics() != null) {
+            ObjectNode server = o.putObject("server_metrics");
+            server.put("source", "GET /metrics, after minus before");
+            ObjectNode series = server.putObject("deltas");
+            r.serverMetrics().forEach(series::put);
+        }
         var pct = o.putArray("percentiles");
         r.percentiles().forEach(pct::add);
         ObjectNode hist = o.putObject("histograms");

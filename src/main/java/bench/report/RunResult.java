@@ -13,10 +13,11 @@ import java.util.Map;
  * @param maxConcurrency        null when unlimited
  * @param requestGoodput        null when no --goodput objectives were given
  * @param offeredRequestRate    requests / schedule span (what the schedule asked for)
- * @param achievedRequestRate   requests sent / duration
+ * @param achievedRequestRate   requests sent / sending span (start to last send)
  * @param outputTokensFromUsage successful requests whose output count came from the server's usage
  * @param histograms            per metric, HdrHistogram compressed and base64-encoded
  * @param clientCpuSeconds      client process CPU during the run, -1 if unknown
+ * @param serverMetrics         change of the server's /metrics series over the run (--scrape-metrics), or null
  */
 public record RunResult(
         int schemaVersion,
@@ -50,7 +51,9 @@ public record RunResult(
         double clientCpuSeconds,
         long clientReads,
         long clientTokensRead,
-        List<Double> percentiles) {
+        List<Double> percentiles,
+        SelfCheck selfCheck,
+        Map<String, Double> serverMetrics) {
 
     public static final int SCHEMA_VERSION = 1;
 
@@ -60,6 +63,8 @@ public record RunResult(
         failuresByKind = Map.copyOf(failuresByKind);
         failures = List.copyOf(failures);
         percentiles = List.copyOf(percentiles);
+        serverMetrics = serverMetrics == null ? null : java.util.Collections.unmodifiableMap(
+                new java.util.LinkedHashMap<>(serverMetrics));
     }
 
     public LatencySummary latency(Metric m) {

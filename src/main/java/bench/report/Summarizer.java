@@ -18,6 +18,30 @@ public final class Summarizer {
 
     private Summarizer() {}
 
+    /**
+     * Requests sent per second of the sending span (start to last send), comparable with the
+     * offered rate (requests per second of the schedule's span); infinity when everything went
+     * at once, as offered.
+     */
+    static double achieved(RunOutcome o, double offered) {
+        if (o.lastSendNanos() <= 0) {
+            return Double.isInfinite(offered) ? Double.POSITIVE_INFINITY : 0;
+        }
+        return o.sent() / (o.lastSendNanos() / 1e9);
+    }
+
+    /**
+     * @param scheduled whether requests had send times to keep (a finite rate); with rate inf
+     *                  everything is due at once and lateness only measures the burst
+     */
+    static SelfCheck selfCheck(RunOutcome o, boolean scheduled) {
+        double lateness = o.metrics().recorder(Metric.SEND_LATENESS).percentileNanos(99) / 1e6;
+        double lag = o.readerLag() == null ? 0 : o.readerLag().percentileNanos(99) / 1e6;
+        double cpu = o.cpuNanos() < 0 || o.durationNanos() <= 0 ? 0 : (double) o.cpuNanos() / o.durationNanos();
+        double perRead = o.reads() == 0 ? 0 : (double) o.tokensRead() / o.reads();
+        return SelfCheck.of(lateness, scheduled, lag, cpu, perRead);
+    }
+
     public static RunResult summarize(RunInfo info, RunOutcome outcome, int numPrompts, double requestRate,
             double burstiness, int maxConcurrency, boolean goodputEnabled, List<Double> percentiles, ZoneId zone) {
         RunMetrics m = outcome.metrics();
@@ -39,9 +63,9 @@ public final class Summarizer {
                 outcome.interrupted(), m.totalInputTokens(), m.totalOutputTokens(), m.completed() * perS,
                 goodputEnabled ? m.goodCompleted() * perS : null, m.totalOutputTokens() * perS,
                 (m.totalInputTokens() + m.totalOutputTokens()) * perS, m.peakOutputTokensPerSecond(),
-                m.peakConcurrency(), offered, outcome.sent() * perS, m.outputTokensFromUsage(),
+                m.peakConcurrency(), offered, achieved(outcome, offered), m.outputTokensFromUsage(),
                 m.inputTokensFromUsage(), latencies, histograms, m.failuresByKind(), m.failures(),
                 outcome.cpuNanos() < 0 ? -1 : outcome.cpuNanos() / 1e9, outcome.reads(), outcome.tokensRead(),
-                percentiles);
+                percentiles, selfCheck(outcome, !Double.isInfinite(offered)), outcome.serverMetrics());
     }
 }

@@ -68,6 +68,12 @@ public final class SummaryTable {
                     : String.format(Locale.ROOT, "Output token counts: from the server's usage for %d of %d requests, "
                             + "counted from the stream for the rest.%n", r.outputTokensFromUsage(), r.completed()));
         }
+        if (r.selfCheck().distorted()) {
+            sb.append("WARNING: the client may have distorted these results:\n");
+            for (String reason : r.selfCheck().reasons()) {
+                sb.append("  - ").append(reason).append('\n');
+            }
+        }
         if (r.interrupted()) {
             sb.append("Run interrupted: results cover what was measured before the stop.\n");
         }

@@ -20,6 +20,13 @@ import org.junit.jupiter.api.Test;
 /** The result file's schema and the summary table, as golden files, from a hand-built run. */
 class ResultJsonTest {
 
+    static LatencyRecorder lag() {
+        LatencyRecorder r = new LatencyRecorder();
+        r.record(5_000L, 19);
+        r.record(40_000L);
+        return r;
+    }
+
     static RunResult sample(double rate, Integer maxConcurrency, boolean goodput) {
         RunMetrics m = new RunMetrics();
         // three successful requests: TTFT 50/52/54 ms, ITL 10 ms, E2E 100/102/104 ms
@@ -38,8 +45,9 @@ class ResultJsonTest {
             m.concurrency(i + 1);
         }
         m.failure(new FailedRequest(3, "bench-3", "http_error", "HTTP 500: boom", 500, 120.5));
-        RunOutcome outcome = new RunOutcome(m, 1_795_000_000_000L, 2_000_000_000L, 1_500_000_000L, 4, 0, false,
-                400_000_000L, 20, 18);
+        RunOutcome outcome = new RunOutcome(m, 1_795_000_000_000L, 2_000_000_000L, 1_500_000_000L, 1_600_000_000L, 4,
+                0, false,
+                400_000_000L, 20, 18, lag(), null);
         ObjectMapper mapper = new ObjectMapper();
         RunInfo info = new RunInfo("openai", "dp", "org/model", "org/model (server /tokenize)",
                 "http://127.0.0.1:8000", "/v1/completions", "random",
@@ -73,7 +81,7 @@ class ResultJsonTest {
         assertEquals(18, j.get("max_output_tokens_per_s").asInt());
         assertEquals(3, j.get("max_concurrent_requests").asInt());
         assertEquals(4 / 1.5, j.get("offered_request_rate").asDouble(), 1e-9);
-        assertEquals(2.0, j.get("achieved_request_rate").asDouble(), 1e-9);
+        assertEquals(4 / 1.6, j.get("achieved_request_rate").asDouble(), 1e-9);
         assertEquals(52.0, j.get("mean_ttft_ms").asDouble(), 1e-9);
         assertEquals(52.0, j.get("median_ttft_ms").asDouble(), 0.06);
         assertEquals(Math.sqrt(8.0 / 3), j.get("std_ttft_ms").asDouble(), 1e-6);

@@ -1,0 +1,78 @@
+package bench.cli;
+
+import bench.perf.PerfBench;
+import bench.perf.PerfPoint;
+import bench.perf.PerfReport;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code bench perf}: the client and mock benchmark behind {@code make perf}. */
+@Command(name = "perf",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
+        abbreviateSynopsis = true,
+        usageHelpWidth = 100,
+        description = {
+            "Benchmark the client against the mock, each pinned to one core, as separate processes: client CPU "
+                    + "per token, tokens per read, and TTFT/ITL errors against the mock's ground truth. "
+                    + "Everything runs on 127.0.0.1. Writes OUT/*.json and OUT/perf.md."})
+final class PerfCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--out", defaultValue = "results/perf", description = "Output directory (default: ${DEFAULT-VALUE}).")
+    Path out;
+
+    @Option(names = "--streams", split = ",", defaultValue = "1,64,256,512,1024",
+            description = "Client points: concurrent streams, input 128, output 128, TTFT 50 ms, ITL 10 ms, "
+                    + "4 x N prompts (default: ${DEFAULT-VALUE}).")
+    List<Integer> streams;
+
+    @Option(names = "--open-streams", defaultValue = "10000",
+            description = "Streams held open at ITL 500 ms; 0 skips (default: ${DEFAULT-VALUE}).")
+    int openStreams;
+
+    @Option(names = "--rate-check", defaultValue = "1000",
+            description = "Requests/s offered for the send-accuracy point; 0 skips (default: ${DEFAULT-VALUE}).")
+    double rateCheck;
+
+    @Option(names = "--long-run", defaultValue = "1000000",
+            description = "Requests of short outputs in a run limited to a 512 MB heap; 0 skips (default: ${DEFAULT-VALUE}).")
+    int longRun;
+
+    @Mixin
+    VerboseOption verbose = new VerboseOption();
+
+    @Override
+    public Integer call() throws Exception {
+        List<PerfPoint> points = new ArrayList<>();
+        for (int n : streams) {
+            points.add(PerfPoint.streams(n));
+        }
+        if (openStreams > 0) {
+            points.add(new PerfPoint("open-" + openStreams, 50, 500, openStreams, openStreams, 16, 20,
+                    Double.POSITIVE_INFINITY, 0, false));
+        }
+        if (rateCheck > 0) {
+            int n = (int) Math.round(rateCheck * 10);
+            points.add(new PerfPoint("rate-" + (long) rateCheck, 1, 1, 0, n, 16, 4, rateCheck, 0, false));
+        }
+        if (longRun > 0) {
+            points.add(new PerfPoint("requests-" + longRun, 1, 1, 256, longRun, 8, 2, Double.POSITIVE_INFINITY, 512,
+                    true));
+        }
+        var log = spec.commandLine().getOut();
+        List<PerfReport.Row> rows = new PerfBench(out, log).run(points);
+        log.println();
+        log.print(java.nio.file.Files.readString(out.resolve("perf.md")));
+        log.flush();
+        return rows.stream().allMatch(r -> r.failed() == 0) ? 0 : 1;
+    }
+}

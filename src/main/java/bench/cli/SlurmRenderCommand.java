@@ -1,0 +1,102 @@
+package bench.cli;
+
+import bench.BenchException;
+import bench.slurm.LaunchOptions;
+import bench.slurm.LaunchRuntime;
+import bench.slurm.LaunchScript;
+import bench.slurm.Plan;
+import bench.slurm.PlanFormat;
+import bench.slurm.Planner;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+/** {@code bench slurm render}: the launch script of a plan. */
+@Command(name = "render",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
+        usageHelpWidth = 100,
+        customSynopsis = "bench slurm render [OPTIONS] --runtime docker|pyxis|bare [--out FILE] -- VLLM_SERVE_ARGS...",
+        description = {
+            "Write the bash script that launches the plan inside the allocation: every engine with srun on its "
+                    + "node, /health checks, then the router; the endpoint goes to logs/JOB/endpoint, logs to "
+                    + "logs/JOB/ROLE-HOST.log. Any process exiting, Ctrl-C or TERM stops this launch's processes "
+                    + "and containers only."})
+final class SlurmRenderCommand implements Callable<Integer> {
+    @ParentCommand
+    SlurmCommand parent;
+
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    SlurmPlanOptions plan = new SlurmPlanOptions();
+
+    @Option(names = "--runtime", paramLabel = "RUNTIME", defaultValue = "bare",
+            description = "docker, pyxis (srun --container-image) or bare (engines on PATH)"
+                    + " (default: ${DEFAULT-VALUE}).")
+    LaunchRuntime runtime;
+
+    @Option(names = "--image", paramLabel = "IMAGE",
+            description = "docker: a registry image or a docker save tarball (.tar.gz, loaded once per node); "
+                    + "pyxis: a squashfs file or registry image.")
+    String image;
+
+    @Option(names = "--container-mount", paramLabel = "SRC[:DST]",
+            description = "Mount into every container (repeatable), e.g. /fsx.")
+    List<String> containerMounts;
+
+    @Option(names = "--ready-timeout", paramLabel = "SEC", defaultValue = "1800",
+            description = "Seconds for every engine and the router to answer /health (default: ${DEFAULT-VALUE}).")
+    int readyTimeoutSec;
+
+    @Option(names = "--env", paramLabel = "NAME=VALUE",
+            description = "Environment of every process (repeatable); wins over the defaults (FI_PROVIDER=efa, "
+                    + "FI_EFA_USE_DEVICE_RDMA=1, FI_EFA_FORK_SAFE=1, ...) and over the environment.")
+    List<String> env;
+
+    @Option(names = "--out", paramLabel = "FILE", description = "Where to write the script (default: stdout).")
+    Path out;
+
+    @Mixin
+    VerboseOption verbose = new VerboseOption();
+
+    @Override
+    public Integer call() {
+        Plan p = Planner.plan(plan.config(parent.env()));
+        List<LaunchOptions.EnvSetting> settings = env == null ? List.of()
+                : env.stream().map(LaunchOptions.EnvSetting::parse).toList();
+        LaunchOptions options = new LaunchOptions(runtime, image, containerMounts, readyTimeoutSec, settings);
+        String script = LaunchScript.render(p, options);
+        var stdout = spec.commandLine().getOut();
+        if (out == null || out.toString().equals("-")) {
+            stdout.print(script);
+        } else {
+            write(out, script);
+            stdout.println("wrote " + out + " (" + runtime.cliName() + "): " + PlanFormat.summary(p) + "; endpoint "
+                    + p.endpoint());
+        }
+        stdout.flush();
+        return 0;
+    }
+
+    private static void write(Path file, String script) {
+        RunJob.write(file, script);
+        try {
+            Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rwxr-xr-x"));
+        } catch (UnsupportedOperationException e) {
+            // not a POSIX file system: run it with bash FILE
+        } catch (IOException e) {
+            throw new BenchException("cannot make " + file + " executable: " + e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,206 @@
+package bench.perf;
+
+import bench.BenchException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The benchmark behind {@code make perf}: the mock pinned to one core and {@code bench run} to
+ * the other (taskset), as separate processes from the jar; every point's client result and the
+ * mock's ground truth are saved, compared, and summed up in a Markdown table. All traffic is
+ * on 127.0.0.1.
+ */
+public final class PerfBench {
+    private final Path out;
+    private final PrintWriter log;
+    private final ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    private final String java;
+    private final String jar;
+    private final boolean pin;
+
+    public PerfBench(Path out, PrintWriter log) {
+        this.out = out;
+        this.log = log;
+        this.java = ProcessHandle.current().info().command()
+                .orElseThrow(() -> new BenchException("cannot tell which java runs bench"));
+        Path self;
+        try {
+            self = Path.of(PerfBench.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        } catch (Exception e) {
+            throw new BenchException("cannot locate the bench jar: " + e.getMessage(), e);
+        }
+        if (!self.toString().endsWith(".jar")) {
+            throw new BenchException("bench perf runs from the jar (make perf)");
+        }
+        this.jar = self.toString();
+        this.pin = Runtime.getRuntime().availableProcessors() >= 2 && Files.isExecutable(Path.of("/usr/bin/taskset"));
+    }
+
+    /** Runs the points, grouped by mock schedule; returns the rows (also written to out/). */
+    public List<PerfReport.Row> run(List<PerfPoint> points) throws IOException, InterruptedException {
+        Files.createDirectories(out);
+        Map<String, List<PerfPoint>> byMock = new LinkedHashMap<>();
+        for (PerfPoint p : points) {
+            byMock.computeIfAbsent(p.ttftMs() + "/" + p.itlMs(), k -> new ArrayList<>()).add(p);
+        }
+        List<PerfReport.Row> rows = new ArrayList<>();
+        for (List<PerfPoint> group : byMock.values()) {
+            PerfPoint first = group.get(0);
+            Process mock = startMock(first.ttftMs(), first.itlMs());
+            try {
+                int port = port(mock);
+                for (PerfPoint p : group) {
+                    rows.add(point(p, port));
+                }
+            } finally {
+                stop(mock);
+            }
+        }
+        String machine = machine();
+        Files.writeString(out.resolve("perf.md"), PerfReport.markdown(rows, machine), StandardCharsets.UTF_8);
+        Map<String, Object> summary = new LinkedHashMap<>();
+        summary.put("machine", machine);
+        summary.put("rows", rows);
+        Files.writeString(out.resolve("perf.json"), mapper.writeValueAsString(summary), StandardCharsets.UTF_8);
+        return rows;
+    }
+
+    private PerfReport.Row point(PerfPoint p, int port) throws IOException, InterruptedException {
+        log.printf("== %s: %d streams, %d prompts, input %d, output %d, TTFT %s ms, ITL %s ms%n", p.name(),
+                p.concurrency(), p.prompts(), p.inputLen(), p.outputLen(), p.ttftMs(), p.itlMs());
+        log.flush();
+        post(port, "/mock/reset");
+        List<String> cmd = new ArrayList<>();
+        if (pin) {
+            cmd.addAll(List.of("taskset", "-c", "1"));
+        }
+        cmd.add(java);
+        cmd.add("-Xms256m");
+        if (p.heapMb() > 0) {
+            cmd.add("-Xmx" + p.heapMb() + "m");
+        }
+        cmd.addAll(List.of("-jar", jar, "run", "--base-url", "http://127.0.0.1:" + port, "--output-len",
+                String.valueOf(p.outputLen()), "--num-prompts", String.valueOf(p.prompts()), "--request-rate",
+                Double.isInfinite(p.rate()) ? "inf" : String.valueOf(p.rate()), "--seed", "1", "--no-progress",
+                "--label", p.name(), "--save-result", "--result-dir", out.toString(), "--result-filename",
+                p.name() + ".json", "--request-timeout", "600"));
+        if (p.concurrency() > 0) {
+            cmd.addAll(List.of("--max-concurrency", String.valueOf(p.concurrency())));
+        }
+        if (p.custom()) {
+            Path data = out.resolve("perf-prompts.jsonl");
+            Files.writeString(data, "{\"prompt\": \"kalo mine ruta zovi pesu dafi gohu jabe\"}\n"
+                    + "{\"prompt\": \"ta zo vi pe su da fi go\"}\n", StandardCharsets.UTF_8);
+            cmd.addAll(List.of("--dataset-name", "custom", "--dataset-path", data.toString()));
+        } else {
+            cmd.addAll(List.of("--input-len", String.valueOf(p.inputLen())));
+        }
+        Path clientLog = out.resolve(p.name() + ".log");
+        Process client = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(clientLog.toFile()).start();
+        if (!client.waitFor(60, TimeUnit.MINUTES)) {
+            client.destroyForcibly();
+            throw new BenchException(p.name() + ": the client did not finish within an hour; see " + clientLog);
+        }
+        JsonNode stats = get(port, "/mock/stats");
+        Files.writeString(out.resolve(p.name() + "-mock.json"), mapper.writeValueAsString(stats),
+                StandardCharsets.UTF_8);
+        Path result = out.resolve(p.name() + ".json");
+        if (!Files.exists(result)) {
+            throw new BenchException(p.name() + ": no result (exit " + client.exitValue() + "); see " + clientLog);
+        }
+        PerfReport.Row row = PerfReport.row(p, mapper.readTree(result.toFile()), stats);
+        log.printf("   %,.0f tok/s, %.1f us/token CPU, %.2f tokens/read, TTFT err %.2f/%.2f ms, ITL err %.2f/%.2f ms, "
+                + "mock lateness p99 %.2f ms%n", row.tokensPerSecond(), row.cpuMicrosPerToken(), row.tokensPerRead(),
+                row.ttftMeanErrorMs(), row.ttftP99ErrorMs(), row.itlP50ErrorMs(), row.itlP99ErrorMs(),
+                row.mockLatenessP99Ms());
+        log.flush();
+        return row;
+    }
+
+    private Process startMock(double ttftMs, double itlMs) throws IOException, InterruptedException {
+        Path portFile = Files.createTempFile(out, "mock-port", ".txt");
+        Files.delete(portFile);
+        List<String> cmd = new ArrayList<>();
+        if (pin) {
+            cmd.addAll(List.of("taskset", "-c", "0"));
+        }
+        cmd.addAll(List.of(java, "-Xms512m", "-jar", jar, "mock", "--host", "127.0.0.1", "--port", "0", "--port-file",
+                portFile.toString(), "--ttft-ms", String.valueOf(ttftMs), "--itl-ms", String.valueOf(itlMs)));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
+                .redirectOutput(out.resolve("mock-" + ttftMs + "-" + itlMs + ".log").toFile()).start();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (System.nanoTime() < deadline) {
+            if (Files.exists(portFile) && !Files.readString(portFile).isBlank()) {
+                mockPorts.put(p, Integer.parseInt(Files.readString(portFile).strip()));
+                Files.delete(portFile);
+                return p;
+            }
+            if (!p.isAlive()) {
+                throw new BenchException("the mock exited (" + p.exitValue() + ")");
+            }
+            Thread.sleep(50);
+        }
+        stop(p);
+        throw new BenchException("the mock did not start within 60 s");
+    }
+
+    private final Map<Process, Integer> mockPorts = new LinkedHashMap<>();
+
+    private int port(Process mock) {
+        return mockPorts.get(mock);
+    }
+
+    private static void stop(Process p) throws InterruptedException {
+        p.destroy();
+        if (!p.waitFor(10, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            p.waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+
+    private JsonNode get(int port, String path) throws IOException, InterruptedException {
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .timeout(Duration.ofSeconds(30)).GET().build(), HttpResponse.BodyHandlers.ofString());
+        return mapper.readTree(r.body());
+    }
+
+    private void post(int port, String path) throws IOException, InterruptedException {
+        http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .timeout(Duration.ofSeconds(30)).POST(HttpRequest.BodyPublishers.noBody()).build(),
+                HttpResponse.BodyHandlers.discarding());
+    }
+
+    /** CPU model, cores, kernel and JDK of this machine. */
+    static String machine() {
+        String cpu = "unknown CPU";
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
+                if (line.startsWith("model name")) {
+                    cpu = line.substring(line.indexOf(':') + 1).strip();
+                    break;
+                }
+            }
+        } catch (IOException | RuntimeException ignored) {
+            // not Linux: keep "unknown CPU"
+        }
+        return String.format("%d cores (%s), %s %s, Java %s", Runtime.getRuntime().availableProcessors(), cpu,
+                System.getProperty("os.name"), System.getProperty("os.version"), Runtime.version());
+    }
+}

@@ -1,0 +1,69 @@
+package bench.perf;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Turns a point's client result and the mock's ground truth into a row, and rows into the
+ * Markdown table {@code make perf} prints. Pure.
+ */
+public final class PerfReport {
+    private PerfReport() {}
+
+    /**
+     * A measured point. Errors are client figure minus the mock's ground truth (from its own
+     * send times), in milliseconds: what the client adds to what the server did.
+     */
+    public record Row(String name, int streams, long completed, long failed, double tokensPerSecond,
+            double cpuMicrosPerToken, double tokensPerRead, double ttftMeanErrorMs, double ttftP99ErrorMs,
+            double itlP50ErrorMs, double itlP99ErrorMs, double mockLatenessP99Ms, double sendLatenessP99Ms,
+            double offeredRate, double achievedRate, boolean distorted, int heapMb, double durationS) {}
+
+    public static Row row(PerfPoint p, JsonNode client, JsonNode mock) {
+        JsonNode c = client.path("client");
+        return new Row(p.name(), p.concurrency(), client.path("completed").asLong(), client.path("failed").asLong(),
+                client.path("output_throughput").asDouble(), c.path("cpu_us_per_token").asDouble(),
+                c.path("tokens_per_read").asDouble(),
+                client.path("mean_ttft_ms").asDouble() - mock.path("ttft_ms").path("mean").asDouble(),
+                client.path("p99_ttft_ms").asDouble() - mock.path("ttft_ms").path("p99").asDouble(),
+                client.path("median_itl_ms").asDouble() - mock.path("itl_ms").path("p50").asDouble(),
+                client.path("p99_itl_ms").asDouble() - mock.path("itl_ms").path("p99").asDouble(),
+                mock.path("lateness_ms").path("p99").asDouble(), client.path("p99_send_lateness_ms").asDouble(),
+                rate(client.path("offered_request_rate")), rate(client.path("achieved_request_rate")),
+                c.path("self_check").path("distorted").asBoolean(), p.heapMb(), client.path("duration").asDouble());
+    }
+
+    private static double rate(JsonNode n) {
+        return n.isTextual() ? Double.POSITIVE_INFINITY : n.asDouble();
+    }
+
+    public static String markdown(List<Row> rows, String machine) {
+        StringBuilder sb = new StringBuilder();
+        sb.append("Measured on ").append(machine).append(". Mock and client each pinned to one core.\n");
+        sb.append("Errors: client figure minus the mock's ground truth (its own send times), ms.\n\n");
+        sb.append("| point | streams | ok/failed | tokens/s | client CPU us/token | tokens/read | TTFT err mean/p99 "
+                + "| ITL err p50/p99 | mock lateness p99 | send lateness p99 | flagged |\n");
+        sb.append("|---|---|---|---|---|---|---|---|---|---|---|\n");
+        for (Row r : rows) {
+            sb.append(String.format(Locale.ROOT,
+                    "| %s | %d | %d/%d | %,.0f | %.1f | %.2f | %.2f / %.2f | %.2f / %.2f | %.2f | %.3f | %s |%n",
+                    r.name(), r.streams(), r.completed(), r.failed(), r.tokensPerSecond(), r.cpuMicrosPerToken(),
+                    r.tokensPerRead(), r.ttftMeanErrorMs(), r.ttftP99ErrorMs(), r.itlP50ErrorMs(), r.itlP99ErrorMs(),
+                    r.mockLatenessP99Ms(), r.sendLatenessP99Ms(), r.distorted() ? "yes" : "no"));
+        }
+        for (Row r : rows) {
+            if (Double.isFinite(r.offeredRate())) {
+                sb.append(String.format(Locale.ROOT, "%nRate check (%s): offered %.2f req/s, achieved %.2f req/s "
+                        + "(%+.3f %%), send lateness p99 %.3f ms.%n", r.name(), r.offeredRate(), r.achievedRate(),
+                        (r.achievedRate() / r.offeredRate() - 1) * 100, r.sendLatenessP99Ms()));
+            }
+            if (r.heapMb() > 0) {
+                sb.append(String.format(Locale.ROOT, "%nLong run (%s): %,d requests completed, %d failed, in %.1f s "
+                        + "with a %d MB heap limit (-Xmx).%n", r.name(), r.completed(), r.failed(), r.durationS(),
+                        r.heapMb()));
+            }
+        }
+        return sb.toString();
+    }
+}

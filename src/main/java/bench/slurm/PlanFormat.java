@@ -1,0 +1,181 @@
+package bench.slurm;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectWriter;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Collectors;
+
+/** A plan as JSON (for tools) and as a table (for people). Pure. */
+public final class PlanFormat {
+    private static final ObjectWriter JSON = new ObjectMapper().writerWithDefaultPrettyPrinter();
+    private static final JsonNodeFactory F = JsonNodeFactory.instance;
+
+    private PlanFormat() {}
+
+    public static String json(Plan plan) {
+        try {
+            return JSON.writeValueAsString(jsonTree(plan)) + "\n";
+        } catch (JsonProcessingException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public static ObjectNode jsonTree(Plan plan) {
+        PlanConfig c = plan.config();
+        Ports p = plan.ports();
+        ObjectNode root = F.objectNode();
+        root.put("mode", plan.mode().jsonName());
+        root.put("job_id", c.jobId());
+        root.put("route", c.route());
+        root.put("prefill", c.prefill());
+        root.put("gpus_per_node", c.gpusPerNode());
+        root.put("tensor_parallel_size", c.tensorParallelSize());
+        root.put("dp_size_local", c.dpSizeLocal());
+        ArrayNode groups = root.putArray("groups");
+        for (Group g : plan.groups()) {
+            ObjectNode gj = groups.addObject();
+            gj.put("index", g.index());
+            ArrayNode nodes = gj.putArray("nodes");
+            for (Node n : g.nodes()) {
+                nodes.add(nodeJson(n));
+            }
+        }
+        Router r = plan.router();
+        if (r == null) {
+            root.putNull("router");
+        } else {
+            ObjectNode rj = root.putObject("router");
+            rj.put("host", r.host());
+            rj.put("port", r.port());
+            rj.put("metrics_port", r.metricsPort());
+            rj.put("policy", r.policy());
+            strings(rj.putArray("workers"), r.workers());
+            strings(rj.putArray("prefill"), r.prefill());
+            strings(rj.putArray("decode"), r.decode());
+            rj.put("intra_node_data_parallel_size", r.intraNodeDataParallelSize());
+            strings(rj.putArray("command"), texts(r.command()));
+        }
+        root.put("endpoint", plan.endpoint());
+        ObjectNode pj = root.putObject("ports");
+        pj.put("base", p.basePort());
+        pj.put("engine_http", p.engineHttp());
+        pj.put("router_http", p.routerHttp());
+        pj.put("router_metrics", p.routerMetrics());
+        pj.put("dp_rpc", p.dpRpc());
+        pj.put("nixl_side_channel_first", p.nixlSideChannel());
+        pj.put("nixl_side_channel_last", p.nixlSideChannelLast());
+        return root;
+    }
+
+    private static ObjectNode nodeJson(Node n) {
+        ObjectNode j = F.objectNode();
+        j.put("host", n.host());
+        j.put("role", n.role().jsonName());
+        j.put("port", n.httpPort());
+        j.put("group", n.group());
+        j.put("url", n.url());
+        j.put("dp_size", n.dpSize());
+        j.put("dp_size_local", n.dpSizeLocal());
+        j.put("dp_start_rank", n.dpStartRank());
+        j.put("dp_head", n.dpHeadHost());
+        j.put("dp_rpc_port", n.dpRpcPort());
+        j.put("kv_role", n.kvRole());
+        j.put("nixl_side_channel_port", n.nixlSideChannelPort());
+        strings(j.putArray("command"), texts(n.command()));
+        return j;
+    }
+
+    public static String text(Plan plan) {
+        StringBuilder sb = new StringBuilder();
+        sb.append(summary(plan)).append("\n\n").append(table(plan));
+        PlanConfig c = plan.config();
+        Router r = plan.router();
+        sb.append('\n');
+        sb.append("endpoint: ").append(plan.endpoint()).append('\n');
+        if (r != null && r.intraNodeDataParallelSize() > 1) {
+            sb.append("router:   ").append(r.intraNodeDataParallelSize())
+                    .append(" DP ranks behind each URL, addressed with the X-data-parallel-rank header\n");
+        }
+        Ports p = plan.ports();
+        sb.append("ports:    base ").append(p.basePort());
+        if (p.basePort() == Ports.basePortForJob(c.jobId())) {
+            sb.append(" = ").append(Ports.FIRST_BASE_PORT).append(" + ").append(Ports.BLOCK_SIZE)
+                    .append(" x (job ").append(c.jobId()).append(" mod ").append(Ports.JOB_SLOTS).append(')');
+        } else {
+            sb.append(" (--base-port)");
+        }
+        sb.append(": vLLM HTTP ").append(p.engineHttp()).append(", router ").append(p.routerHttp())
+                .append(", router metrics ").append(p.routerMetrics()).append(", DP RPC ").append(p.dpRpc())
+                .append(", NIXL side channel ").append(p.nixlSideChannel()).append('-')
+                .append(p.nixlSideChannelLast()).append('\n');
+        sb.append("\ncommands (<host> stands for that node's address, resolved on the node at launch):\n");
+        plan.nodes().forEach(n -> sb.append("  ").append(n.host()).append(" (").append(n.role().jsonName())
+                .append("): ").append(shown(n.command())).append('\n'));
+        if (r != null) {
+            sb.append("  ").append(r.host()).append(" (router): ").append(shown(r.command())).append('\n');
+        }
+        return sb.toString();
+    }
+
+    /** One line: job, nodes, groups, mode, TP. */
+    public static String summary(Plan plan) {
+        PlanConfig c = plan.config();
+        return "job " + c.jobId() + ": " + c.hosts().size() + (c.hosts().size() == 1 ? " node" : " nodes") + " in "
+                + c.route()
+                + (c.route() == 1 ? " group" : " groups") + " of " + c.nodesPerGroup() + ", "
+                + (plan.mode() == Mode.DP ? "data parallel"
+                        : "prefill/decode " + c.prefill() + "P" + (c.nodesPerGroup() - c.prefill()) + "D per group")
+                + ", TP " + c.tensorParallelSize() + ", " + c.gpusPerNode() + " GPUs per node";
+    }
+
+    /** The table of nodes (and the router): node, role, group, port, DP size and ranks, KV role. */
+    public static String table(Plan plan) {
+        List<String[]> rows = new ArrayList<>();
+        rows.add(new String[] {"NODE", "ROLE", "GROUP", "PORT", "DP SIZE", "DP RANKS", "KV ROLE"});
+        plan.nodes().forEach(n -> rows.add(new String[] {n.host(), n.role().jsonName(),
+            Integer.toString(n.group()), n.httpPort() == null ? "-" : n.httpPort().toString(),
+            Integer.toString(n.dpSize()), n.dpRanks(), n.kvRole() == null ? "-" : n.kvRole()}));
+        Router r = plan.router();
+        if (r != null) {
+            rows.add(new String[] {r.host(), "router", "-", Integer.toString(r.port()), "-", "-", "-"});
+        }
+        StringBuilder sb = new StringBuilder();
+        table(sb, rows);
+        return sb.toString();
+    }
+
+    private static String shown(List<Arg> cmd) {
+        return cmd.stream().map(a -> a instanceof Arg.NodeAddress na ? "<" + na.host() + ">" : Shell.quote(a.text()))
+                .collect(Collectors.joining(" "));
+    }
+
+    private static void table(StringBuilder sb, List<String[]> rows) {
+        int[] width = new int[rows.get(0).length];
+        for (String[] row : rows) {
+            for (int i = 0; i < row.length; i++) {
+                width[i] = Math.max(width[i], row[i].length());
+            }
+        }
+        for (String[] row : rows) {
+            StringBuilder line = new StringBuilder();
+            for (int i = 0; i < row.length; i++) {
+                line.append(row[i]).append(" ".repeat(width[i] - row[i].length() + 2));
+            }
+            sb.append(line.toString().stripTrailing()).append('\n');
+        }
+    }
+
+    private static List<String> texts(List<Arg> args) {
+        return args.stream().map(Arg::text).toList();
+    }
+
+    private static void strings(ArrayNode arr, List<String> values) {
+        values.forEach(arr::add);
+    }
+}

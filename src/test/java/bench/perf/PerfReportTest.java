@@ -1,0 +1,50 @@
+package bench.perf;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class PerfReportTest {
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    @Test
+    void errorsAreClientMinusGroundTruth() throws Exception {
+        JsonNode client = JSON.readTree("""
+                {"completed": 256, "failed": 0, "output_throughput": 6000.4, "duration": 5.5,
+                 "mean_ttft_ms": 50.8, "p99_ttft_ms": 53.0, "median_itl_ms": 10.01, "p99_itl_ms": 10.9,
+                 "p99_send_lateness_ms": 0.05, "offered_request_rate": "inf", "achieved_request_rate": "inf",
+                 "client": {"cpu_us_per_token": 9.5, "tokens_per_read": 1.02, "self_check": {"distorted": false}}}""");
+        JsonNode mock = JSON.readTree("""
+                {"ttft_ms": {"mean": 50.3, "p99": 51.5}, "itl_ms": {"p50": 10.0, "p99": 10.4},
+                 "lateness_ms": {"p99": 0.2}}""");
+        PerfReport.Row r = PerfReport.row(PerfPoint.streams(64), client, mock);
+        assertEquals(0.5, r.ttftMeanErrorMs(), 1e-9);
+        assertEquals(1.5, r.ttftP99ErrorMs(), 1e-9);
+        assertEquals(0.01, r.itlP50ErrorMs(), 1e-9);
+        assertEquals(0.5, r.itlP99ErrorMs(), 1e-9);
+        assertEquals(9.5, r.cpuMicrosPerToken());
+        assertEquals(Double.POSITIVE_INFINITY, r.offeredRate());
+        String md = PerfReport.markdown(List.of(r), "test machine");
+        assertTrue(md.contains("| streams-64 | 64 | 256/0 | 6,000 | 9.5 | 1.02 | 0.50 / 1.50 | 0.01 / 0.50 | 0.20 | 0.050 | no |"),
+                md);
+        assertTrue(md.startsWith("Measured on test machine."), md);
+    }
+
+    @Test
+    void rateAndLongRunLinesAppearForThosePoints() throws Exception {
+        JsonNode client = JSON.readTree("""
+                {"completed": 10000, "failed": 0, "offered_request_rate": 1000.0, "achieved_request_rate": 999.0,
+                 "p99_send_lateness_ms": 0.4, "duration": 10.2, "client": {}}""");
+        PerfPoint rate = new PerfPoint("rate-1000", 1, 1, 0, 10000, 16, 4, 1000, 0, false);
+        PerfPoint longRun = new PerfPoint("requests-1000000", 1, 1, 256, 1000000, 8, 2, Double.POSITIVE_INFINITY,
+                512, true);
+        String md = PerfReport.markdown(List.of(PerfReport.row(rate, client, JSON.createObjectNode()),
+                PerfReport.row(longRun, client, JSON.createObjectNode())), "m");
+        assertTrue(md.contains("offered 1000.00 req/s, achieved 999.00 req/s (-0.100 %), send lateness p99 0.400 ms"), md);
+        assertTrue(md.contains("with a 512 MB heap limit"), md);
+    }
+}

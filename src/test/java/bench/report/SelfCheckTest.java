@@ -1,0 +1,46 @@
+package bench.report;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+
+class SelfCheckTest {
+    @Test
+    void cleanRunHasNoReasons() {
+        SelfCheck c = SelfCheck.of(0.2, 0.5, 0.4, 1.1);
+        assertFalse(c.distorted());
+    }
+
+    @Test
+    void eachSignalAboveItsLimitIsAReason() {
+        SelfCheck c = SelfCheck.of(2.5, 1.5, 0.95, 1.0);
+        assertTrue(c.distorted());
+        assertEquals(3, c.reasons().size());
+        assertTrue(c.reasons().get(0).contains("send lateness p99 2.50 ms"), c.reasons().toString());
+        assertTrue(c.reasons().get(1).contains("reader lag p99 1.50 ms"), c.reasons().toString());
+        assertTrue(c.reasons().get(2).contains("95% of a core"), c.reasons().toString());
+        assertEquals(1, SelfCheck.of(1.0001, 0, 0, 0).reasons().size());
+        assertEquals(0, SelfCheck.of(1.0, 1.0, 0.85, 9).reasons().size());
+        // a burst (rate inf) has nothing to be late for
+        assertEquals(0, SelfCheck.of(9.0, false, 0, 0, 1).reasons().size());
+    }
+
+    @Test
+    void theSummaryWarnsWhenTheClientMayHaveDistortedTheResults() {
+        RunResult r = ResultJsonTest.sample(2.0, 8, true);
+        assertFalse(SummaryTable.render(r).contains("WARNING"));
+        RunResult bad = new RunResult(r.schemaVersion(), r.date(), r.info(), r.numPrompts(), r.requestRate(),
+                r.burstiness(), r.maxConcurrency(), r.durationSeconds(), r.completed(), r.failed(), r.notSent(),
+                r.interrupted(), r.totalInputTokens(), r.totalOutputTokens(), r.requestThroughput(),
+                r.requestGoodput(), r.outputThroughput(), r.totalTokenThroughput(), r.maxOutputTokensPerSecond(),
+                r.maxConcurrentRequests(), r.offeredRequestRate(), r.achievedRequestRate(), r.outputTokensFromUsage(),
+                r.inputTokensFromUsage(), r.latencies(), r.histograms(), r.failuresByKind(), r.failures(),
+                r.clientCpuSeconds(), r.clientReads(), r.clientTokensRead(), r.percentiles(),
+                SelfCheck.of(3, 0, 0, 1), null);
+        String table = SummaryTable.render(bad);
+        assertTrue(table.contains("WARNING: the client may have distorted these results:\n  - send lateness p99 3.00 ms"),
+                table);
+    }
+}

@@ -1,0 +1,345 @@
+package bench.slurm;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Runs rendered {@code bare} launch scripts for real, against stand-ins on PATH: an
+ * {@code srun} that runs the command here as the node named by {@code --nodelist}, {@code vllm}
+ * and {@code vllm-router} ({@link FakeEngine}) that serve {@code /health} on 127.0.0.1, and an
+ * {@code ip} that knows only the loopback interface. Several fake nodes share this machine,
+ * so each node's engine listens at its port plus a per-node shift, and curl is told (through
+ * its {@code .curlrc}) to connect to 127.0.0.1 at that port for {@code nodeK:port}: nothing
+ * leaves 127.0.0.1, not even a DNS lookup.
+ */
+@Timeout(120)
+class LaunchScriptIT {
+    private static final long JOB = 4242;
+    private static final Path CLASSES = Path.of("target", "test-classes").toAbsolutePath();
+
+    @TempDir
+    Path tmp;
+
+    private Path bin;
+    private Path records;
+    private int base;
+    private Process script;
+    private final StringBuilder scriptOut = new StringBuilder();
+
+    @BeforeEach
+    void fakes() throws IOException {
+        assumeTrue(LaunchScriptTest.onPath("curl"), "curl is not installed: the launch script needs it");
+        bin = Files.createDirectories(tmp.resolve("bin"));
+        records = Files.createDirectories(tmp.resolve("records"));
+        String java = Shell.quote(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        String jvm = java + " -Xmx32m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -cp " + Shell.quote(CLASSES.toString());
+        executable("vllm", "exec " + jvm + " bench.slurm.FakeEngine vllm \"$@\"\n");
+        executable("vllm-router", "exec " + jvm + " bench.slurm.FakeEngine vllm-router \"$@\"\n");
+        executable("ip", "echo '1: lo    inet 127.0.0.1/8 scope host lo\\       valid_lft forever preferred_lft forever'\n");
+        executable("srun", """
+                # srun stand-in: the command runs here, once per node of --nodelist, as that node
+                nodelist="" opts=()
+                while [ $# -gt 0 ]; do
+                  case $1 in
+                    --nodelist=*) nodelist=${1#--nodelist=} ;;
+                    --*) ;;
+                    *) break ;;
+                  esac
+                  opts+=("$1")
+                  shift
+                done
+                # one line per srun: its options and the first two words of the command
+                printf '%s | %s %s\\n' "${opts[*]}" "$1" "${2:-}" >>"$FAKE_RECORD_DIR/srun.log"
+                IFS=, read -r -a nodes <<<"$nodelist"
+                if [ "${#nodes[@]}" -eq 1 ]; then
+                  SLURMD_NODENAME=${nodes[0]} FAKE_NODE=${nodes[0]} exec "$@"
+                fi
+                for n in "${nodes[@]}"; do
+                  SLURMD_NODENAME=$n FAKE_NODE=$n "$@" || exit
+                done
+                """);
+        base = freeBlock();
+    }
+
+    @AfterEach
+    void stopEverything() throws Exception {
+        if (script != null && script.isAlive()) {
+            script.destroyForcibly();
+        }
+        // fakes left behind by a failed test: end them by their recorded pid
+        try (var files = Files.list(records)) {
+            for (Path pidFile : files.filter(f -> f.toString().endsWith(".pid")).toList()) {
+                ProcessHandle.of(Long.parseLong(Files.readString(pidFile).strip())).ifPresent(ProcessHandle::destroy);
+            }
+        }
+    }
+
+    @Test
+    void prefillDecodeLaunchComesUpPassesArgumentsVerbatimAndStopsOnTerm() throws Exception {
+        Plan plan = plan(4, 2, 1, LaunchScriptTest.NASTY);
+        Files.deleteIfExists(Path.of("/tmp/bench-pwned"));
+        start(plan, 60, Map.of());
+        Path endpoint = tmp.resolve("logs/" + JOB + "/endpoint");
+        waitFor(() -> Files.exists(endpoint), 60, "the endpoint file");
+        assertEquals("http://node1:" + (base + 1) + "\n", Files.readString(endpoint));
+
+        for (Node n : plan.nodes().toList()) {
+            List<String> expected = n.command().subList(1, n.command().size()).stream()
+                    .map(a -> a instanceof Arg.NodeAddress ? "127.0.0.1" : a.text()).toList();
+            assertEquals(expected, recordedArgs(n.host() + "-vllm"), n.host());
+            String env = Files.readString(records.resolve(n.host() + "-vllm.env"));
+            assertTrue(env.contains("VLLM_NIXL_SIDE_CHANNEL_HOST=127.0.0.1\n"), env);
+            assertTrue(env.contains("VLLM_NIXL_SIDE_CHANNEL_PORT=" + (base + 4) + "\n"), env);
+            assertTrue(env.contains("NCCL_SOCKET_IFNAME=lo\nGLOO_SOCKET_IFNAME=lo\n"), env);
+            assertTrue(env.contains("FI_PROVIDER=efa\n"), env);
+            assertTrue(Files.exists(tmp.resolve("logs/" + JOB + "/" + n.role().jsonName() + "-" + n.host() + ".log")));
+        }
+        assertEquals(plan.router().command().subList(1, plan.router().command().size()).stream().map(Arg::text)
+                .toList(), recordedArgs("node1-vllm-router"));
+        assertFalse(Files.exists(Path.of("/tmp/bench-pwned")), "a serve argument was executed");
+        assertEquals("node1 127.0.0.1 lo\nnode2 127.0.0.1 lo\nnode3 127.0.0.1 lo\nnode4 127.0.0.1 lo\n",
+                Files.readString(tmp.resolve("logs/" + JOB + "/nodes")));
+        // every process on its own node, in parallel, with an overlapping step
+        List<String> sruns = Files.readAllLines(records.resolve("srun.log"));
+        assertEquals(6, sruns.size(), String.join("\n", sruns));
+        assertTrue(sruns.get(0).startsWith("--nodes=4 --ntasks=4 --ntasks-per-node=1"
+                + " --nodelist=node1,node2,node3,node4 --overlap --export=ALL | bash -c"), sruns.get(0));
+        // the engines start in parallel (their sruns log in any order), the router after them
+        List<String> expected = new ArrayList<>();
+        for (String host : List.of("node1", "node2", "node3", "node4", "node1")) {
+            expected.add("--nodes=1 --ntasks=1 --nodelist=" + host + " --overlap --export=ALL | env "
+                    + "VLLM_NIXL_SIDE_CHANNEL_HOST=127.0.0.1");
+        }
+        assertEquals(expected.subList(0, 4), sruns.subList(1, 5).stream().sorted().toList());
+        assertEquals(expected.get(4), sruns.get(5));
+        new ProcessBuilder("kill", "-TERM", Long.toString(script.pid())).start().waitFor();
+        assertTrue(script.waitFor(40, TimeUnit.SECONDS), "the launch did not stop on TERM");
+        assertEquals(143, script.exitValue(), output());
+        for (String fake : List.of("node1-vllm", "node2-vllm", "node3-vllm", "node4-vllm", "node1-vllm-router")) {
+            assertTrue(Files.exists(records.resolve(fake + ".stopped")), fake + " was not stopped\n" + output());
+        }
+        assertTrue(output().contains("endpoint: http://node1:" + (base + 1)), output());
+    }
+
+    @Test
+    void dataParallelGroupStartsTheHeadlessWorkerWithTheHeadAddress() throws Exception {
+        Plan plan = plan(2, 1, 0, List.of("--model", "m", "-tp", "4"));
+        start(plan, 60, Map.of());
+        waitFor(() -> Files.exists(tmp.resolve("logs/" + JOB + "/endpoint")), 60, "the endpoint file");
+        List<String> worker = recordedArgs("node2-vllm");
+        assertTrue(worker.contains("--headless"), worker.toString());
+        assertEquals("127.0.0.1", worker.get(worker.indexOf("--data-parallel-address") + 1));
+        assertEquals("2", worker.get(worker.indexOf("--data-parallel-start-rank") + 1));
+        assertTrue(Files.exists(tmp.resolve("logs/" + JOB + "/dp-worker-node2.log")));
+        assertFalse(Files.exists(records.resolve("node1-vllm-router.args")), "one group: no router");
+        new ProcessBuilder("kill", "-INT", Long.toString(script.pid())).start().waitFor();
+        assertTrue(script.waitFor(40, TimeUnit.SECONDS));
+        assertEquals(130, script.exitValue(), output());
+        assertTrue(Files.exists(records.resolve("node2-vllm.stopped")), output());
+    }
+
+    @Test
+    void anEngineDyingBeforeReadyStopsEverythingAndSaysWhereAndWhy() throws Exception {
+        Plan plan = plan(4, 1, 1, List.of("--model", "m"));
+        start(plan, 60, Map.of("FAKE_FAIL", "node3"));
+        assertTrue(script.waitFor(60, TimeUnit.SECONDS), "the launch did not give up");
+        String out = output();
+        assertEquals(1, script.exitValue(), out);
+        assertTrue(out.contains("FAILED: decode on node3 exited with status 3 (log: logs/" + JOB
+                + "/decode-node3.log); its last lines:"), out);
+        assertTrue(out.contains("    RuntimeError: CUDA out of memory (fake)"), out);
+        assertTrue(out.contains("stopping the 4 processes of this launch"), out);
+        for (String fake : List.of("node1-vllm", "node2-vllm", "node4-vllm")) {
+            assertTrue(Files.exists(records.resolve(fake + ".stopped")), fake + " was not stopped\n" + out);
+        }
+        assertFalse(Files.exists(records.resolve("node1-vllm-router.args")), "no router after a failure");
+        assertFalse(Files.exists(tmp.resolve("logs/" + JOB + "/endpoint")));
+    }
+
+    @Test
+    void readinessIsBoundedByTheReadyTimeout() throws Exception {
+        Plan plan = plan(2, 2, 0, List.of("--model", "m"));
+        long t0 = System.nanoTime();
+        start(plan, 3, Map.of("FAKE_NO_HTTP", "1"));
+        assertTrue(script.waitFor(60, TimeUnit.SECONDS));
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        String out = output();
+        assertEquals(1, script.exitValue(), out);
+        assertTrue(out.contains("error: not ready within 3s: dp-head on node1 (logs/" + JOB
+                + "/dp-head-node1.log); dp-head on node2"), out);
+        assertTrue(seconds < 30, "took " + seconds + " s");
+        assertTrue(Files.exists(records.resolve("node2-vllm.stopped")), out);
+    }
+
+    /** salloc -N 2 bash slurm/vllm.sbatch --route 2 ...: renders with ./bench and runs the launch. */
+    @Test
+    void vllmSbatchRendersWithBenchAndRunsTheLaunch() throws Exception {
+        Path root = Path.of("").toAbsolutePath();
+        assumeTrue(Files.exists(root.resolve("target/bench.jar")), "target/bench.jar is not built");
+        start(List.of("bash", root.resolve("slurm/vllm.sbatch").toString(), "--route", "2", "--base-port",
+                Integer.toString(base), "--ready-timeout", "60", "--model", "m", "--chat-template", "{\"a\": \"$b c\"}"),
+                2, Map.of("BENCH", root.resolve("bench").toString(), "SLURM_JOB_NODELIST", "node[1-2]"));
+        Path endpoint = tmp.resolve("logs/" + JOB + "/endpoint");
+        waitFor(() -> Files.exists(endpoint), 60, "the endpoint file");
+        assertEquals("http://node1:" + (base + 1) + "\n", Files.readString(endpoint));
+        for (String f : List.of("plan.txt", "plan.json", "launch.sh")) {
+            assertTrue(Files.exists(tmp.resolve("logs/" + JOB + "/" + f)), f);
+        }
+        assertEquals(List.of("serve", "--model", "m", "--chat-template", "{\"a\": \"$b c\"}", "--tensor-parallel-size",
+                "8", "--host", "0.0.0.0", "--port", Integer.toString(base)), recordedArgs("node2-vllm"));
+        assertTrue(output().matches("(?s).*\nnode1 +router +- +" + (base + 1) + "\\s.*"),
+                "the plan is shown\n" + output());
+        new ProcessBuilder("kill", "-TERM", Long.toString(script.pid())).start().waitFor();
+        assertTrue(script.waitFor(40, TimeUnit.SECONDS));
+        assertEquals(143, script.exitValue(), output());
+        assertTrue(Files.exists(records.resolve("node1-vllm-router.stopped")), output());
+    }
+
+    @Test
+    void refusesToRunInAnotherJob() throws Exception {
+        Plan plan = plan(2, 2, 0, List.of("--model", "m"));
+        start(plan, 60, Map.of("SLURM_JOB_ID", "999"));
+        assertTrue(script.waitFor(30, TimeUnit.SECONDS));
+        assertEquals(1, script.exitValue());
+        assertTrue(output().contains("rendered for Slurm job " + JOB + " but SLURM_JOB_ID is '999'"), output());
+        assertFalse(Files.exists(records.resolve("srun.log")), "nothing was started");
+    }
+
+    // ---- helpers
+
+    private Plan plan(int nodes, int route, int prefill, List<String> serveArgs) {
+        return Planner.plan(new PlanConfig(Plans.hosts(nodes), route, prefill, 8, new ServeArgs(serveArgs), JOB, base,
+                null, null));
+    }
+
+    private void start(Plan plan, int readyTimeoutSec, Map<String, String> extraEnv) throws IOException {
+        Path launch = tmp.resolve("launch.sh");
+        Files.writeString(launch, LaunchScript.render(plan, new LaunchOptions(LaunchRuntime.BARE, null, List.of(),
+                readyTimeoutSec, List.of())));
+        start(List.of("bash", launch.toString()), plan.config().hosts().size(), extraEnv);
+    }
+
+    /** Runs the command in tmp with the fakes first on PATH, for a job on node1..nodeN. */
+    private void start(List<String> command, int nodes, Map<String, String> extraEnv) throws IOException {
+        // curl: nodeK:port -> 127.0.0.1:port + shift(K)
+        StringBuilder curlrc = new StringBuilder();
+        ProcessBuilder pb = new ProcessBuilder(command).directory(tmp.toFile()).redirectErrorStream(true);
+        Map<String, String> env = pb.environment();
+        for (int k = 1; k <= nodes; k++) {
+            int shift = 2 * (k - 1);
+            env.put("FAKE_SHIFT_node" + k, Integer.toString(shift));
+            curlrc.append("connect-to = node").append(k).append(':').append(base).append(":127.0.0.1:")
+                    .append(base + shift).append('\n');
+        }
+        curlrc.append("connect-to = node1:").append(base + 1).append(":127.0.0.1:").append(base + 1).append('\n');
+        Files.writeString(tmp.resolve(".curlrc"), curlrc);
+        env.put("CURL_HOME", tmp.toString());
+        env.put("PATH", bin + ":" + System.getenv("PATH"));
+        env.put("SLURM_JOB_ID", Long.toString(JOB));
+        env.put("BENCH_IFNAME", "lo");
+        env.put("FAKE_RECORD_DIR", records.toString());
+        env.keySet().removeIf(k -> k.startsWith("NCCL_") || k.startsWith("GLOO_") || k.startsWith("FI_"));
+        env.putAll(extraEnv);
+        script = pb.start();
+        Thread reader = new Thread(() -> {
+            try {
+                byte[] buf = new byte[8192];
+                int n;
+                var in = script.getInputStream();
+                while ((n = in.read(buf)) > 0) {
+                    synchronized (scriptOut) {
+                        scriptOut.append(new String(buf, 0, n, StandardCharsets.UTF_8));
+                    }
+                }
+            } catch (IOException e) {
+                // the script ended
+            }
+        });
+        reader.setDaemon(true);
+        reader.start();
+    }
+
+    private String output() throws InterruptedException {
+        Thread.sleep(100); // let the reader catch up after the script ended
+        synchronized (scriptOut) {
+            return scriptOut.toString();
+        }
+    }
+
+    private List<String> recordedArgs(String name) throws IOException {
+        return LaunchScriptTest.splitNul(Files.readAllBytes(records.resolve(name + ".args")));
+    }
+
+    private interface Check {
+        boolean ok() throws Exception;
+    }
+
+    private void waitFor(Check check, int seconds, String what) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        while (System.nanoTime() < deadline) {
+            if (check.ok()) {
+                return;
+            }
+            if (!script.isAlive()) {
+                throw new AssertionError("the launch exited (" + script.exitValue() + ") before " + what + ":\n"
+                        + output());
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("timed out waiting for " + what + ":\n" + output());
+    }
+
+    private void executable(String name, String body) throws IOException {
+        Path f = bin.resolve(name);
+        Files.writeString(f, "#!/usr/bin/env bash\n" + body);
+        Files.setPosixFilePermissions(f, PosixFilePermissions.fromString("rwxr-xr-x"));
+    }
+
+    /** A base port whose block of 20 is free on 127.0.0.1 now. */
+    private static int freeBlock() throws IOException {
+        for (int attempt = 0; attempt < 50; attempt++) {
+            int candidate;
+            try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+                candidate = s.getLocalPort();
+            }
+            if (candidate > 65_535 - Ports.BLOCK_SIZE) {
+                continue;
+            }
+            List<ServerSocket> held = new ArrayList<>();
+            boolean free = true;
+            try {
+                for (int p = candidate; p < candidate + Ports.BLOCK_SIZE; p++) {
+                    held.add(new ServerSocket(p, 1, java.net.InetAddress.getLoopbackAddress()));
+                }
+            } catch (IOException e) {
+                free = false;
+            } finally {
+                for (ServerSocket s : held) {
+                    s.close();
+                }
+            }
+            if (free) {
+                return candidate;
+            }
+        }
+        throw new IOException("no free block of ports on 127.0.0.1");
+    }
+}
