@@ -1,0 +1,92 @@
+package bench.plot;
+
+import bench.BenchException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Stream;
+
+/**
+ * Reads every result file ({@code *.json}) under the given directories: the I/O edge of
+ * plotting and comparing; the parsing is {@link ResultParser}'s.
+ */
+public final class ResultLoader {
+    /** Deepest directory level searched below each root. */
+    static final int MAX_DEPTH = 12;
+    /** At most this many files are read (a wrong root such as / should fail, not crawl). */
+    static final int MAX_FILES = 100_000;
+
+    private ResultLoader() {}
+
+    /**
+     * What was read.
+     *
+     * @param skipped files that looked like results but were left out, with the reason
+     */
+    public record Loaded(List<RunRecord> records, List<String> skipped, int filesRead) {
+        public Loaded {
+            records = List.copyOf(records);
+            skipped = List.copyOf(skipped);
+        }
+    }
+
+    public static Loaded load(List<Path> roots) {
+        if (roots.isEmpty()) {
+            throw new BenchException("give at least one results directory");
+        }
+        ObjectMapper mapper = new ObjectMapper();
+        List<RunRecord> records = new ArrayList<>();
+        List<String> skipped = new ArrayList<>();
+        Set<Path> seen = new LinkedHashSet<>();
+        int read = 0;
+        for (Path root : roots) {
+            if (!Files.isDirectory(root)) {
+                throw new BenchException("not a directory: " + root);
+            }
+            Path absRoot = root.toAbsolutePath().normalize();
+            String rootName = absRoot.getFileName() == null ? "" : absRoot.getFileName().toString();
+            List<Path> files;
+            try (Stream<Path> s = Files.walk(absRoot, MAX_DEPTH)) {
+                files = s.filter(p -> p.getFileName().toString().endsWith(".json") && Files.isRegularFile(p))
+                        .limit(MAX_FILES + 1L).sorted().toList();
+            } catch (IOException | java.io.UncheckedIOException e) {
+                throw new BenchException("cannot read " + root + ": " + e.getMessage(), e);
+            }
+            for (Path f : files) {
+                if (!seen.add(f)) {
+                    continue;
+                }
+                if (seen.size() > MAX_FILES) {
+                    throw new BenchException("more than " + MAX_FILES + " JSON files under " + roots);
+                }
+                Path rel = absRoot.relativize(f);
+                List<String> dirs = new ArrayList<>();
+                for (int i = 0; i < rel.getNameCount() - 1; i++) {
+                    dirs.add(rel.getName(i).toString());
+                }
+                String display = root.resolve(rel).toString();
+                JsonNode j;
+                try {
+                    j = mapper.readTree(f.toFile());
+                    read++;
+                } catch (IOException e) {
+                    skipped.add(display + ": not valid JSON");
+                    continue;
+                }
+                ResultParser.Parsed p = ResultParser.parse(j, display, dirs, f.getFileName().toString(), rootName);
+                if (p.record() != null) {
+                    records.add(p.record());
+                } else if (!p.quiet()) {
+                    skipped.add(display + ": " + p.skipReason());
+                }
+            }
+        }
+        return new Loaded(records, skipped, read);
+    }
+}

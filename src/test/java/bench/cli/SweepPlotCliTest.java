@@ -1,0 +1,153 @@
+package bench.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import bench.Golden;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** bench sweep (without running), plot and compare through the CLI, in-process. */
+class SweepPlotCliTest {
+    static final String VLLM = "src/test/resources/vllm-results";
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void helpTextsMatchGoldenFiles() {
+        for (String cmd : new String[] {"sweep", "plot", "compare"}) {
+            CliRunner.Result r = CliRunner.run(cmd, "--help");
+            assertEquals(0, r.exitCode());
+            Golden.assertMatches("help-" + cmd + ".txt", r.out());
+        }
+    }
+
+    @Test
+    void dryRunListsThePointsAndTheirCommandLines() {
+        CliRunner.Result r = CliRunner.run("sweep", "--base-url", "http://10.0.0.12:8010", "--experiment", "exp1",
+                "--label", "pd_1p3d", "--suite", "prefill-decode", "--results-dir", "results-never-written",
+                "--dry-run", "--", "--num-prompts", "1024", "--max-concurrency", "256", "--random-input-len", "7");
+        assertEquals(0, r.exitCode(), r.err());
+        Golden.assertMatches("sweep-dry-run.txt", r.out());
+        assertFalse(Files.exists(Path.of("results-never-written")));
+    }
+
+    @Test
+    void dryRunOfAnAdHocCrossProductWithRepeats() {
+        CliRunner.Result r = CliRunner.run("sweep", "--base-url", "http://h:1", "--experiment", "e", "--label", "l",
+                "--sweep", "request-rate=1,inf", "--sweep", "max-concurrency=8", "--fixed", "input-len=64",
+                "--num-runs", "2", "--no-resume", "--dry-run", "--results-dir", tmp.toString());
+        assertEquals(0, r.exitCode(), r.err());
+        List<String> heads = r.out().lines().filter(l -> l.startsWith("[")).toList();
+        assertEquals(List.of(
+                "[1/4] request-rate+max-concurrency/request-rate=1,max-concurrency=8: run (no result yet, --no-resume)",
+                "[2/4] request-rate+max-concurrency/request-rate=1,max-concurrency=8-run2: run (no result yet, --no-resume)",
+                "[3/4] request-rate+max-concurrency/request-rate=inf,max-concurrency=8: run (no result yet, --no-resume)",
+                "[4/4] request-rate+max-concurrency/request-rate=inf,max-concurrency=8-run2: run (no result yet, "
+                        + "--no-resume)"), heads);
+        assertTrue(r.out().contains("--request-rate inf --max-concurrency 8 --input-len 64 --label l --save-result"),
+                r.out());
+        assertTrue(r.out().contains("--result-filename request-rate=inf,max-concurrency=8-run2.json --metadata"), r.out());
+    }
+
+    @Test
+    void aSpecFileNamesTheSweeps() throws IOException {
+        Path spec = tmp.resolve("s.yaml");
+        Files.writeString(spec, "sweeps:\n  rate:\n    sweep: {request-rate: [2, 4]}\n    args: [--num-prompts, 50]\n");
+        CliRunner.Result r = CliRunner.run("sweep", "--base-url", "http://h:1", "--experiment", "e", "--label", "l",
+                "--spec", spec.toString(), "--dry-run", "--results-dir", tmp.toString(), "--", "--num-prompts", "9");
+        assertEquals(0, r.exitCode(), r.err());
+        assertTrue(r.out().contains("[2/2] rate/request-rate=4: run"), r.out());
+        assertTrue(r.out().contains("bench run --num-prompts 50 --base-url http://h:1 --request-rate 4 "), r.out());
+    }
+
+    /** Bad input: one line on stderr, a non-zero exit, no stack trace. */
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "sweep --experiment e --label l --sweep input-len=1                      | 2 | Missing required option: '--base-url=URL'",
+        "sweep --base-url http://h:1 --experiment e --label l                     | 2 | give exactly one of --sweep, --spec or --suite",
+        "sweep --base-url http://h:1 --experiment e --label l --sweep input-len=1 --suite prefill-decode | 2 | give exactly one of",
+        "sweep --base-url http://h:1 --experiment e --label l --suite prefill-decode --fixed output-len=1 | 2 | --fixed and --name go with --sweep",
+        "sweep --base-url http://h:1 --experiment e --label l --sweep depth=1     | 1 | unknown sweep axis 'depth'",
+        "sweep --base-url http://h:1 --experiment e --label l --sweep input-len=0 | 1 | bad input-len value '0'",
+        "sweep --base-url http://h:1 --experiment e --label l --suite nope        | 1 | unknown --suite 'nope'",
+        "sweep --base-url http://h:1 --experiment e --label a/b --suite prefill-decode | 1 | bad --label 'a/b'",
+        "sweep --base-url http://h:1 --experiment .. --label l --suite prefill-decode | 1 | bad --experiment '..'",
+        "sweep --base-url http://h:1 --experiment e --label l --suite prefill-decode --num-runs 0 | 1 | --num-runs must be in 1..100",
+        "sweep --base-url http://h:1 --experiment e --label l --spec /nonexistent/s.yaml | 1 | cannot read --spec /nonexistent/s.yaml",
+        "sweep --base-url http://h:1 --experiment e --label l --suite prefill-decode -- --label x | 1 | --label after -- is not allowed",
+        "sweep --base-url http://h:1 --experiment e --label l --suite prefill-decode -- --no-such | 2 | bad bench run flags after '--': Unknown option: '--no-such'",
+        "sweep --base-url http://h:1 --experiment e --label l --suite prefill-decode -- --num-prompts x | 2 | bad bench run flags after '--': Invalid value for option '--num-prompts'",
+        "plot /nonexistent/dir                                                    | 1 | not a directory: /nonexistent/dir",
+        "plot src --stat p42                                                      | 1 | bad --stat 'p42': mean, median, p90 or p99",
+        "plot src --format gif                                                    | 1 | bad --format 'gif': png or svg",
+        "plot                                                                     | 2 | Missing required parameter",
+        "plot src/main                                                            | 1 | no results found (0 JSON files read)",
+        "compare src/test/resources/vllm-results                                  | 2 | Missing required option: '--baseline=LABEL'",
+        "compare src/test/resources/vllm-results --baseline nope                  | 1 | baseline label 'nope' is not in the results (labels: pd_1prefill_3decode, vllm_route4)",
+    })
+    void badInputGivesOneLineAndNonZeroExit(String args, int expectedExit, String expectedMessage) {
+        CliRunner.Result r = CliRunner.run(args.trim().split("\\s+"));
+        assertEquals(expectedExit, r.exitCode(), r.err());
+        String err = r.err().strip();
+        assertEquals(1, err.lines().count(), "one line: " + err);
+        assertTrue(err.contains(expectedMessage), err);
+        assertFalse(err.contains("\tat "), err);
+    }
+
+    @Test
+    void verboseAddsTheStackTrace() {
+        CliRunner.Result r = CliRunner.run("plot", "/nonexistent/dir", "--verbose");
+        assertEquals(1, r.exitCode());
+        assertTrue(r.err().contains("\tat "), r.err());
+    }
+
+    @Test
+    void plotDrawsTheVllmFixturesAsPngAndSvg() throws IOException {
+        Path out = tmp.resolve("plots");
+        CliRunner.Result r = CliRunner.run("plot", VLLM, "--out", out.toString(), "--title", "vLLM files");
+        assertEquals(0, r.exitCode(), r.err());
+        assertTrue(r.out().startsWith("read 6 results\n"), r.out());
+        List<String> names = new ArrayList<>();
+        try (Stream<Path> s = Files.list(out)) {
+            s.forEach(p -> names.add(p.getFileName().toString()));
+        }
+        assertEquals(List.of("itl.png", "itl.svg", "req_throughput.png", "req_throughput.svg", "throughput.png",
+                "throughput.svg", "ttft.png", "ttft.svg"), names.stream().sorted().toList());
+        for (String n : names) {
+            assertTrue(r.out().contains("wrote " + out.resolve(n)), r.out());
+        }
+    }
+
+    @Test
+    void plotFormatAndStatChooseTheFiles() throws IOException {
+        Path out = tmp.resolve("p");
+        CliRunner.Result r = CliRunner.run("plot", VLLM + "/layout", "--out", out.toString(), "--stat", "p99",
+                "--format", "svg");
+        assertEquals(0, r.exitCode(), r.err());
+        try (Stream<Path> s = Files.list(out)) {
+            assertEquals(List.of("itl_p99.svg", "req_throughput.svg", "throughput.svg", "ttft_p99.svg"),
+                    s.map(p -> p.getFileName().toString()).sorted().toList());
+        }
+    }
+
+    @Test
+    void compareCsvOfTheVllmFixtures() {
+        CliRunner.Result r = CliRunner.run("compare", VLLM, "--baseline", "vllm_route4", "--csv");
+        assertEquals(0, r.exitCode(), r.err());
+        assertTrue(r.out().startsWith("sweep,point,label,status,runs,output_throughput,"), r.out());
+        assertEquals(9, r.out().lines().count(), r.out());
+        assertTrue(r.out().contains("\ndecode,output-len=256,pd_1prefill_3decode,missing,,"), r.out());
+        assertEquals("", r.err(), "CSV goes to stdout alone");
+    }
+}

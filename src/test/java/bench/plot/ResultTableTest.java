@@ -1,0 +1,122 @@
+package bench.plot;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import bench.metrics.LatencyRecorder;
+import bench.metrics.Metric;
+import bench.sweep.Axis;
+import bench.sweep.Point;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ResultTableTest {
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void theSuiteBecomesFortyFiveRowsInTwoSweeps() {
+        ResultTable t = ResultTable.of(ResultLoader.load(List.of(PlotFixtures.writeSuite(tmp))).records());
+        assertEquals(45, t.rows().size());
+        assertEquals(List.of("baseline_4node_tp8", "pd_1prefill_3decode", "pd_2prefill_2decode", "route2_2x2node",
+                "route4_no_dp"), t.labels());
+        assertEquals(List.of("decode", "prefill"), List.copyOf(t.sweeps().keySet()));
+        ResultTable.SweepInfo prefill = t.sweeps().get("prefill");
+        assertEquals(Axis.INPUT_LEN, prefill.xAxis());
+        assertEquals(256.0, prefill.constant().get(Axis.OUTPUT_LEN));
+        assertEquals(512.0, t.sweeps().get("decode").constant().get(Axis.INPUT_LEN));
+        assertEquals(List.of("input-len=512", "input-len=1024", "input-len=2048", "input-len=4096"),
+                t.points("prefill").stream().map(PointRow::point).toList());
+        PointRow r = t.row("pd_1prefill_3decode", "decode", "output-len=2048");
+        PlotFixtures.Figures f = PlotFixtures.expected(PlotFixtures.LABELS.indexOf("pd_1prefill_3decode"), "decode",
+                512, 2048);
+        assertEquals(f.outputThroughput(), r.stats().outputThroughput(), 1e-3, "duration is whole ns");
+        assertEquals(f.ttftMs(), r.stats().latency(Metric.TTFT, Stat.MEAN), 1e-6);
+        assertEquals(f.itlMs(), r.stats().latency(Metric.ITL, Stat.MEAN), 1e-6);
+        assertEquals(1, r.stats().runs());
+    }
+
+    @Test
+    void plainVllmFilesAreSortedIntoPrefillAndDecodeByTheirValues() {
+        ResultTable t = ResultTable.of(ResultLoader.load(List.of(Path.of("src/test/resources/vllm-results/flat")))
+                .records());
+        assertEquals(List.of("decode", "prefill"), List.copyOf(t.sweeps().keySet()));
+        assertEquals(List.of("input-len=512", "input-len=1024"),
+                t.rows("prefill").stream().map(PointRow::point).toList());
+        assertEquals(List.of("output-len=256", "output-len=512"),
+                t.rows("decode").stream().map(PointRow::point).toList(), "input 512 / output 256 is in both");
+        assertEquals(256.0, t.sweeps().get("prefill").constant().get(Axis.OUTPUT_LEN));
+        assertEquals(512.0, t.sweeps().get("decode").constant().get(Axis.INPUT_LEN));
+    }
+
+    @Test
+    void recordsInNoSweepShapeAreUnsorted() {
+        RunRecord a = record("x", null, null, 1, Map.of(Axis.INPUT_LEN, 100.0, Axis.OUTPUT_LEN, 10.0), 1, 5, null);
+        RunRecord b = record("x", null, null, 1, Map.of(Axis.INPUT_LEN, 200.0, Axis.OUTPUT_LEN, 20.0), 1, 5, null);
+        ResultTable t = ResultTable.of(List.of(a, b));
+        assertEquals(List.of("unsorted"), List.copyOf(t.sweeps().keySet()));
+        assertEquals(List.of("input-len=100,output-len=10", "input-len=200,output-len=20"),
+                t.rows("unsorted").stream().map(PointRow::point).toList());
+        assertNull(t.sweeps().get("unsorted").xAxis());
+    }
+
+    @Test
+    void runsCombineThroughputMeanWeightedMeanAndMergedHistograms() throws Exception {
+        Point p1 = new Point("prefill", Map.of(Axis.INPUT_LEN, "512"), Map.of(Axis.OUTPUT_LEN, "8"), List.of(), 1);
+        Point p2 = new Point("prefill", Map.of(Axis.INPUT_LEN, "512"), Map.of(Axis.OUTPUT_LEN, "8"), List.of(), 2);
+        // run 1: TTFT 100, 110, 120, 130 ms; run 2: TTFT 1000, 1010, 1020, 1030 ms
+        JsonNode j1 = JSON.readTree(PlotFixtures.json("l", p1, 512, 8, 1000, 100, 10, false, 10.0));
+        JsonNode j2 = JSON.readTree(PlotFixtures.json("l", p2, 512, 8, 3000, 1000, 30, false, 10.0));
+        List<RunRecord> rs = new ArrayList<>();
+        rs.add(ResultParser.parse(j1, "1", List.of(), "a.json", "r").record());
+        rs.add(ResultParser.parse(j2, "2", List.of(), "b.json", "r").record());
+        ResultTable t = ResultTable.of(rs);
+        assertEquals(1, t.rows().size());
+        Aggregate a = t.rows().get(0).stats();
+        assertEquals(2, a.runs());
+        assertEquals(2000, a.outputThroughput(), 1e-3, "mean of the runs' throughputs");
+        assertEquals(565, a.latency(Metric.TTFT, Stat.MEAN), 1e-6, "mean over all 8 requests");
+        assertEquals(20, a.latency(Metric.ITL, Stat.MEAN), 1e-6, "equal counts: the plain mean");
+        LatencyRecorder all = new LatencyRecorder();
+        for (long ms : new long[] {100, 110, 120, 130, 1000, 1010, 1020, 1030}) {
+            all.record(ms * 1_000_000);
+        }
+        assertEquals(all.percentileNanos(50) / 1e6, a.latency(Metric.TTFT, Stat.MEDIAN), 1e-9);
+        assertEquals(all.percentileNanos(99) / 1e6, a.latency(Metric.TTFT, Stat.P99), 1e-9,
+                "p99 of all requests, not the mean of the runs' p99s");
+        assertEquals(130, a.latency(Metric.TTFT, Stat.MEDIAN), 0.2, "the 4th of 8 values");
+    }
+
+    @Test
+    void runsWithoutHistogramsAverageTheirPercentiles() {
+        RunRecord a = record("l", "s", Map.of(Axis.INPUT_LEN, "1"), 1, Map.of(Axis.INPUT_LEN, 1.0), 100, 10,
+                new Latency(Map.of(Stat.MEAN, 10.0, Stat.P99, 40.0), 100, null));
+        RunRecord b = record("l", "s", Map.of(Axis.INPUT_LEN, "1"), 2, Map.of(Axis.INPUT_LEN, 1.0), 300, 30,
+                new Latency(Map.of(Stat.MEAN, 20.0, Stat.P99, 60.0), 300, null));
+        Aggregate agg = ResultTable.of(List.of(a, b)).rows().get(0).stats();
+        assertEquals(200, agg.outputThroughput(), 1e-9);
+        assertEquals(20, agg.requestThroughput(), 1e-9);
+        assertEquals((10.0 * 100 + 20.0 * 300) / 400, agg.latency(Metric.TTFT, Stat.MEAN), 1e-9);
+        assertEquals(50, agg.latency(Metric.TTFT, Stat.P99), 1e-9);
+        assertNull(agg.latency(Metric.TTFT, Stat.P90));
+        assertNull(agg.latency(Metric.ITL, Stat.MEAN), "no run has ITL");
+    }
+
+    static RunRecord record(String label, String sweep, Map<Axis, String> swept, int run, Map<Axis, Double> axes,
+            double outTput, double reqTput, Latency ttft) {
+        Map<Metric, Latency> l = new EnumMap<>(Metric.class);
+        if (ttft != null) {
+            l.put(Metric.TTFT, ttft);
+        }
+        return new RunRecord(label + run, label, sweep, swept, run, axes, outTput, reqTput, 1, l);
+    }
+}
