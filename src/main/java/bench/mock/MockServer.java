@@ -417,8 +417,9 @@ public final class MockServer implements AutoCloseable {
             s.conn.write(out);
         }
         if (tokens > 0) {
-            stats.tokensWritten(tokens, dueNanos, now, s.arrivalNanos, s.lastWriteNanos);
+            stats.tokensWritten(tokens, dueNanos, now, s.arrivalNanos, s.lastWriteNanos, s.lastDueNanos);
             s.lastWriteNanos = now;
+            s.lastDueNanos = dueNanos;
         }
     }
 
@@ -481,6 +482,7 @@ public final class MockServer implements AutoCloseable {
         /** Tokens written. */
         int sent;
         long lastWriteNanos;
+        long lastDueNanos;
         boolean done;
         boolean faultDone;
         Engine.Seq seq;
@@ -974,6 +976,8 @@ public final class MockServer implements AutoCloseable {
         summary(o.putObject("ttft_ms"), stats.ttft);
         summary(o.putObject("itl_ms"), stats.itl);
         summary(o.putObject("lateness_ms"), stats.lateness);
+        summary(o.putObject("ttft_scheduled_ms"), stats.ttftScheduled);
+        summary(o.putObject("itl_scheduled_ms"), stats.itlScheduled);
         ObjectNode h = o.putObject("histograms");
         h.put("encoding", "HdrHistogram V2 compressed, base64, nanoseconds");
         h.put("ttft", stats.ttft.toBase64());

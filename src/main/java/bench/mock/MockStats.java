@@ -19,6 +19,9 @@ final class MockStats {
 
     final LatencyRecorder ttft = new LatencyRecorder();
     final LatencyRecorder itl = new LatencyRecorder();
+    /** What the schedule (or the engine model) asked for, before any lateness of the server. */
+    final LatencyRecorder ttftScheduled = new LatencyRecorder();
+    final LatencyRecorder itlScheduled = new LatencyRecorder();
     final LatencyRecorder lateness = new LatencyRecorder();
     final PromHistogram ttftSeconds = new PromHistogram(TTFT_BUCKETS);
     final PromHistogram itlSeconds = new PromHistogram(ITL_BUCKETS);
@@ -33,6 +36,8 @@ final class MockStats {
     void reset() {
         ttft.reset();
         itl.reset();
+        ttftScheduled.reset();
+        itlScheduled.reset();
         lateness.reset();
         ttftSeconds.reset();
         itlSeconds.reset();
@@ -46,9 +51,16 @@ final class MockStats {
     }
 
     /** A token (or several, written together) left at {@code nowNanos}. */
-    void tokensWritten(int count, long dueNanos, long nowNanos, long arrivalNanos, long previousWriteNanos) {
+    void tokensWritten(int count, long dueNanos, long nowNanos, long arrivalNanos, long previousWriteNanos,
+            long previousDueNanos) {
         tokensSent += count;
         lateness.record(nowNanos - dueNanos);
+        if (previousDueNanos == 0) {
+            ttftScheduled.record(dueNanos - arrivalNanos);
+        } else {
+            itlScheduled.record(dueNanos - previousDueNanos);
+        }
+        itlScheduled.record(0, count - 1L);
         if (previousWriteNanos == 0) {
             ttft.record(nowNanos - arrivalNanos);
             ttftSeconds.observe((nowNanos - arrivalNanos) / 1e9);
@@ -67,6 +79,7 @@ final class MockStats {
     /** A non-streamed answer of {@code count} tokens left at {@code nowNanos}: a TTFT, no gaps. */
     void wholeWritten(int count, long dueNanos, long nowNanos, long arrivalNanos) {
         tokensSent += count;
+        ttftScheduled.record(dueNanos - arrivalNanos);
         lateness.record(nowNanos - dueNanos);
         ttft.record(nowNanos - arrivalNanos);
         ttftSeconds.observe((nowNanos - arrivalNanos) / 1e9);
