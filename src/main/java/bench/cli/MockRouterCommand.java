@@ -48,8 +48,9 @@ final class MockRouterCommand implements Callable<Integer> {
     @Option(names = "--vllm-pd-disaggregation", description = "Prefill on --prefill workers, decode on --decode workers.")
     boolean pd;
 
-    @Option(names = "--prefill", arity = "1..2", paramLabel = "URL [BOOTSTRAP_PORT]", description = "A prefill worker (repeatable).")
-    List<List<String>> prefill = new ArrayList<>();
+    @Option(names = "--prefill", arity = "1..2", paramLabel = "URL [BOOTSTRAP_PORT]",
+            description = "A prefill worker (repeatable); a bootstrap port after it is accepted and ignored.")
+    List<String> prefill = new ArrayList<>();
 
     @Option(names = "--decode", paramLabel = "URL", description = "A decode worker (repeatable).")
     List<String> decode = new ArrayList<>();
@@ -64,14 +65,16 @@ final class MockRouterCommand implements Callable<Integer> {
     @Mixin
     VerboseOption verbose = new VerboseOption();
 
+    /** The router's settings; the bootstrap ports that may follow --prefill URLs are dropped. */
+    MockRouter.Config config() {
+        List<String> prefillUrls = prefill.stream().filter(v -> !v.matches("\\d+")).toList();
+        return new MockRouter.Config(host, port, policy, workers, prefillUrls, decode, pd, dataParallel);
+    }
+
     @Override
     public Integer call() throws InterruptedException {
-        List<String> prefillUrls = new ArrayList<>();
-        for (List<String> p : prefill) {
-            prefillUrls.add(p.get(0));
-        }
-        MockRouter.Config config = new MockRouter.Config(host, port, policy, workers, prefillUrls, decode, pd,
-                dataParallel);
+        MockRouter.Config config = config();
+        List<String> prefillUrls = config.prefill();
         var out = spec.commandLine().getOut();
         if (!ignored.isEmpty()) {
             out.println("bench mock router: ignoring " + String.join(" ", ignored));
