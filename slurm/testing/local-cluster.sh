@@ -339,18 +339,19 @@ start_daemons() {
     log "starting munged on $HEAD"
     rm -f "$MUNGE_SOCKET" "$MUNGE_SOCKET.lock"
     in_ns "$HEAD" munged --force --socket="$MUNGE_SOCKET" --key-file="$STATE/munge/munge.key" \
-      --pid-file="$(pidfile_of munged)" --log-file="$STATE/log/munged.log" --seed-file="$STATE/munge/munged.seed"
+      --pid-file="$(pidfile_of munged)" --log-file="$STATE/log/munged.log" --seed-file="$STATE/munge/munged.seed" ||
+      fail_up "munged did not start"
   fi
   wait_until "$START_TIMEOUT_SEC" "munged" munge_works || fail_up "munged does not answer"
   if [ -z "$(daemon_pid slurmctld "$HEAD")" ]; then
     log "starting slurmctld on $HEAD"
-    in_ns "$HEAD" slurmctld -f "$CONF"
+    in_ns "$HEAD" slurmctld -f "$CONF" || fail_up "slurmctld did not start"
   fi
   wait_until "$START_TIMEOUT_SEC" "slurmctld" ctld_answers || fail_up "slurmctld does not answer"
   for name in "${NODES[@]}"; do
     if [ -z "$(daemon_pid slurmd "$name")" ]; then
       log "starting slurmd on $name"
-      in_ns "$name" slurmd -N "$name" -f "$CONF"
+      in_ns "$name" slurmd -N "$name" -f "$CONF" || fail_up "slurmd did not start on $name"
     fi
   done
   wait_until "$START_TIMEOUT_SEC" "${#NODES[@]} idle nodes" nodes_idle || fail_up "the nodes did not come up"

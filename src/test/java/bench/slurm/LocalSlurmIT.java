@@ -571,12 +571,17 @@ class LocalSlurmIT {
 
     record Result(int code, String out) {}
 
-    /** Runs a command to its end (at most SECONDS), output and errors together. */
+    /** Runs a command to its end (at most SECONDS), output and errors together; -1 if it cannot start. */
     static Result run(int seconds, List<String> command) throws IOException, InterruptedException {
         Path out = Files.createTempFile("local-slurm-it", ".out");
         try {
-            Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(out.toFile())
-                    .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile())).start();
+            Process p;
+            try {
+                p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(out.toFile())
+                        .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile())).start();
+            } catch (IOException e) {
+                return new Result(-1, "cannot run " + command + ": " + e.getMessage());
+            }
             if (!p.waitFor(seconds, TimeUnit.SECONDS)) {
                 p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
                 return new Result(-1, "timed out after " + seconds + " s: " + command + "\n" + Files.readString(out));
