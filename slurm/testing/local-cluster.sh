@@ -65,11 +65,14 @@ ns_of() { echo "$NS_PREFIX$1"; }        # NAME -> network namespace
 uts_of() { echo "$STATE/uts/$1"; }      # NAME -> its persistent UTS namespace file
 all_names() { echo "$HEAD" "${NODES[@]}"; }
 
-# in_ns NAME COMMAND...: COMMAND inside NAME's network and UTS namespaces, with the lab's config
+# enter NAME: sets ENTER to the words that run a command inside NAME's network and UTS namespaces
+enter() { ENTER=(nsenter --net="/run/netns/$(ns_of "$1")" --uts="$(uts_of "$1")" --); }
+
+# in_ns NAME COMMAND...: COMMAND inside NAME's namespaces, with the lab's config
 in_ns() {
-  local name=$1
+  enter "$1"
   shift
-  SLURM_CONF=$CONF nsenter --net="/run/netns/$(ns_of "$name")" --uts="$(uts_of "$name")" -- "$@"
+  SLURM_CONF=$CONF "${ENTER[@]}" "$@"
 }
 
 # ns_inode NAME: the inode of NAME's network namespace, empty if it does not exist
@@ -442,7 +445,8 @@ cmd_exec() {
   if [ -z "$(ns_inode "$name")" ] || ! mountpoint -q "$(uts_of "$name")"; then
     die "the cluster is not up ($name missing): slurm/testing/local-cluster.sh up"
   fi
-  SLURM_CONF=$CONF exec nsenter --net="/run/netns/$(ns_of "$name")" --uts="$(uts_of "$name")" -- "$@"
+  enter "$name"
+  SLURM_CONF=$CONF exec "${ENTER[@]}" "$@"
 }
 
 # ---------------------------------------------------------------------------------------------
