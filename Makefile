@@ -8,7 +8,8 @@ export JAVA_HOME := $(if $(JAVA_HOME_FOUND),$(JAVA_HOME_FOUND),$(JAVA_HOME))
 export PATH := $(JAVA_HOME)/bin:$(PATH)
 MVN ?= mvn
 MVN_FLAGS ?= -B -q -Dstyle.color=never
-SHELL_SOURCES := bench $(wildcard src/main/sh/*.sh) $(wildcard slurm/*.sh slurm/*.sbatch) .ci/run
+SHELL_SOURCES := bench $(wildcard src/main/sh/*.sh) $(wildcard slurm/*.sh slurm/*.sbatch) \
+	$(wildcard slurm/testing/*.sh slurm/testing/standins/*.sh) .ci/run
 
 .PHONY: build test golden demo perf clean check-java shellcheck
 

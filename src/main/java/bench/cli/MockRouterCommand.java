@@ -48,7 +48,8 @@ final class MockRouterCommand implements Callable<Integer> {
     @Option(names = "--vllm-pd-disaggregation", description = "Prefill on --prefill workers, decode on --decode workers.")
     boolean pd;
 
-    @Option(names = "--prefill", arity = "1..2", paramLabel = "URL [BOOTSTRAP_PORT]", description = "A prefill worker (repeatable).")
+    @Option(names = "--prefill", arity = "1..2", paramLabel = "URL [BOOTSTRAP_PORT]",
+            description = "A prefill worker (repeatable); a bootstrap port after it is accepted and ignored.")
     List<String> prefill = new ArrayList<>();
 
     @Option(names = "--decode", paramLabel = "URL", description = "A decode worker (repeatable).")
@@ -58,21 +59,22 @@ final class MockRouterCommand implements Callable<Integer> {
             description = "Expand each URL into N ranks, addressed with the X-data-parallel-rank header (default: ${DEFAULT-VALUE}).")
     int dataParallel;
 
-    @Option(names = "--port-file", paramLabel = "FILE", description = "Write the port to FILE once listening.")
-    java.nio.file.Path portFile;
-
     @Unmatched
     List<String> ignored = new ArrayList<>();
 
     @Mixin
     VerboseOption verbose = new VerboseOption();
 
+    /** The router's settings; the bootstrap ports that may follow --prefill URLs are dropped. */
+    MockRouter.Config config() {
+        List<String> prefillUrls = prefill.stream().filter(v -> !v.matches("\\d+")).toList();
+        return new MockRouter.Config(host, port, policy, workers, prefillUrls, decode, pd, dataParallel);
+    }
+
     @Override
     public Integer call() throws InterruptedException {
-        // vllm-router's --prefill takes a URL and an optional bootstrap port: keep the URLs
-        List<String> prefillUrls = prefill.stream().filter(v -> v.contains("://")).toList();
-        MockRouter.Config config = new MockRouter.Config(host, port, policy, workers, prefillUrls, decode, pd,
-                dataParallel);
+        MockRouter.Config config = config();
+        List<String> prefillUrls = config.prefill();
         var out = spec.commandLine().getOut();
         if (!ignored.isEmpty()) {
             out.println("bench mock router: ignoring " + String.join(" ", ignored));
@@ -83,9 +85,6 @@ final class MockRouterCommand implements Callable<Integer> {
             out.printf("bench mock router (test stand-in): %s on http://%s:%d -> %s%n", policy, host, router.port(),
                     pd ? "prefill " + prefillUrls + ", decode " + decode : workers);
             out.flush();
-            if (portFile != null) {
-                MockCommand.writePortFile(portFile, router.port());
-            }
             stop.await();
         }
         return 0;
