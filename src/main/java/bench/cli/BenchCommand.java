@@ -9,8 +9,8 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
         description = "Launch LLM serving topologies on Slurm and measure them.",
-        subcommands = {RunCommand.class, MockCommand.class, SlurmCommand.class, PerfCommand.class, SweepCommand.class,
-            PlotCommand.class, CompareCommand.class},
+        subcommands = {RunCommand.class, MockCommand.class, SlurmCommand.class, SweepCommand.class, PlotCommand.class,
+            CompareCommand.class, ExperimentCommand.class, PerfCommand.class},
         usageHelpWidth = 100)
 public final class BenchCommand implements Runnable {
     private final CliEnv env;

@@ -2,6 +2,7 @@ package bench.cli;
 
 import bench.BenchException;
 import bench.sweep.Point;
+import bench.sweep.ResultFiles;
 import bench.sweep.ResumeCheck;
 import bench.sweep.Shell;
 import bench.sweep.SweepLines;
@@ -53,7 +54,7 @@ final class SweepJob {
             out.println("bench sweep (dry run): " + n + " points for label " + label + " -> " + labelDir);
             for (int i = 0; i < n; i++) {
                 Point p = plan.get(i);
-                ResumeCheck.Status st = resume ? status(resultFile(labelDir, p), p) : ResumeCheck.Status.missing();
+                ResumeCheck.Status st = resume ? status(p) : ResumeCheck.Status.missing();
                 out.println(SweepLines.head(i + 1, n, p) + ": " + (st.done() ? "skip (done)" : "run (" + st.reason()
                         + (resume ? "" : ", --no-resume") + ")"));
                 out.println("    bench " + Shell.join(argLists.get(i)));
@@ -70,7 +71,7 @@ final class SweepJob {
             Point p = plan.get(i);
             Path file = resultFile(labelDir, p);
             if (resume) {
-                ResumeCheck.Status st = status(file, p);
+                ResumeCheck.Status st = status(p);
                 if (st.done()) {
                     out.println(SweepLines.skipped(i + 1, n, p, file.toString()));
                     out.flush();
@@ -124,18 +125,11 @@ final class SweepJob {
     }
 
     private static Path resultFile(Path labelDir, Point p) {
-        return labelDir.resolve(p.sweep()).resolve(p.runName() + ".json");
+        return ResultFiles.resultFile(labelDir, p);
     }
 
-    private ResumeCheck.Status status(Path file, Point p) {
-        if (!Files.isRegularFile(file)) {
-            return ResumeCheck.Status.missing();
-        }
-        try {
-            return ResumeCheck.check(mapper.readTree(file.toFile()), null, label, p);
-        } catch (IOException e) {
-            return ResumeCheck.check(null, Cli.oneLine(e.getMessage()), label, p);
-        }
+    private ResumeCheck.Status status(Point p) {
+        return ResultFiles.status(labelDir, p, label);
     }
 
     private JsonNode read(Path file) {

@@ -1,0 +1,152 @@
+package bench.cli;
+
+import bench.BenchException;
+import bench.experiment.Experiment;
+import bench.experiment.ExperimentSpec;
+import bench.experiment.Launcher;
+import bench.experiment.LocalLauncher;
+import bench.experiment.SlurmLauncher;
+import bench.experiment.Topology;
+import bench.slurm.Plan;
+import bench.slurm.PlanFormat;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+/** {@code bench experiment}: launch, sweep and tear down every topology of a spec; then plots. */
+@Command(name = "experiment",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
+        abbreviateSynopsis = true,
+        usageHelpWidth = 100,
+        description = {
+            "Run a whole experiment: for each topology of SPEC, launch it (local: bench mock engines on 127.0.0.1; "
+                    + "slurm: the allocation, as slurm/vllm.sbatch does), wait until it serves, run the sweeps "
+                    + "against it, keep the engine logs, tear it down; then draw the figures and the comparison. "
+                    + "A topology whose points are complete is skipped; one that fails is reported and the others "
+                    + "still run. Results: RESULTS/NAME/LABEL/SWEEP/POINT.json, figures in RESULTS/NAME/figures.",
+            "SPEC is a YAML file or a built-in name: demo (the article's five topologies on 4 local mock nodes, a "
+                    + "small sweep) or article (the article's experiment on a Slurm allocation)."})
+final class ExperimentCommand implements Callable<Integer> {
+    @ParentCommand
+    BenchCommand parent;
+
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(index = "0", defaultValue = "demo", paramLabel = "SPEC", description = "YAML file or built-in name (default: ${DEFAULT-VALUE}).")
+    String specArg;
+
+    @Option(names = "--runtime", paramLabel = "local|slurm", description = "Override the spec's runtime.")
+    String runtime;
+
+    @Option(names = "--name", description = "Override the experiment's name (its results directory).")
+    String name;
+
+    @Option(names = "--results-dir", defaultValue = "results", paramLabel = "DIR", description = "Root of the results (default: ${DEFAULT-VALUE}).")
+    Path resultsDir;
+
+    @Option(names = "--only", split = ",", paramLabel = "LABEL", description = "Run only these topologies.")
+    List<String> only = new ArrayList<>();
+
+    @Option(names = "--dry-run", description = "Show each topology's plan and sweeps; start nothing.")
+    boolean dryRun;
+
+    @Mixin
+    VerboseOption verbose = new VerboseOption();
+
+    @Override
+    public Integer call() throws InterruptedException {
+        ExperimentSpec s = load();
+        CliEnv env = parent.env();
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        Launcher launcher = s.runtime().equals("local") ? new LocalLauncher(s.local(), s.nodes())
+                : new SlurmLauncher(s.slurm(), env.env(), Path.of("").toAbsolutePath());
+        Experiment.Commands commands = new Experiment.Commands() {
+            @Override
+            public int sweep(List<String> args) {
+                return Cli.create(env, out, err, verbose.verbose).execute(args.toArray(String[]::new));
+            }
+
+            @Override
+            public int plot(List<String> args) {
+                return Cli.create(env, out, err, verbose.verbose).execute(args.toArray(String[]::new));
+            }
+
+            @Override
+            public String compare(List<String> args) {
+                StringWriter table = new StringWriter();
+                int code = Cli.create(env, new PrintWriter(table, true), err, verbose.verbose)
+                        .execute(args.toArray(String[]::new));
+                return code == 0 ? table.toString() : null;
+            }
+        };
+        Experiment e = new Experiment(s, launcher, resultsDir, commands, out, env.clock());
+        if (dryRun) {
+            for (Topology t : s.topologies()) {
+                if (!only.isEmpty() && !only.contains(t.label())) {
+                    continue;
+                }
+                Plan plan = e.plan(t);
+                out.println("== " + t.label() + ": " + e.missing(t).size() + " points to run");
+                out.print(PlanFormat.text(plan));
+                for (List<String> a : e.sweepArgs(t, "ENDPOINT")) {
+                    out.println("bench " + bench.sweep.Shell.join(a));
+                }
+            }
+            out.flush();
+            return 0;
+        }
+        return e.run(only);
+    }
+
+    private ExperimentSpec load() {
+        String text;
+        String source;
+        String defaultName;
+        Path file = Path.of(specArg);
+        if (Files.isRegularFile(file)) {
+            try {
+                text = Files.readString(file, StandardCharsets.UTF_8);
+            } catch (IOException ex) {
+                throw new BenchException("cannot read " + file + ": " + ex.getMessage(), ex);
+            }
+            source = file.toString();
+            String fn = file.getFileName().toString();
+            defaultName = fn.replaceFirst("\\.ya?ml$", "");
+        } else {
+            try (InputStream in = ExperimentCommand.class.getResourceAsStream("/experiments/" + specArg + ".yaml")) {
+                if (in == null) {
+                    throw new BenchException("no experiment spec '" + specArg + "': give a YAML file, or demo or article");
+                }
+                text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            } catch (IOException ex) {
+                throw new BenchException("cannot read the built-in spec " + specArg + ": " + ex.getMessage(), ex);
+            }
+            source = "built-in " + specArg;
+            defaultName = specArg;
+        }
+        ExperimentSpec s = ExperimentSpec.parse(text, source, defaultName);
+        if (runtime != null || name != null) {
+            s = new ExperimentSpec(name != null ? name : s.name(), runtime != null ? runtime : s.runtime(), s.nodes(),
+                    s.gpusPerNode(), s.topologies(), s.sweeps(), s.numRuns(), s.runArgs(), s.baseline(), s.stat(),
+                    s.local(), s.slurm());
+        }
+        return s;
+    }
+}

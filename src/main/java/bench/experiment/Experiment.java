@@ -1,0 +1,242 @@
+package bench.experiment;
+
+import bench.BenchException;
+import bench.slurm.KvBackend;
+import bench.slurm.Plan;
+import bench.slurm.PlanConfig;
+import bench.slurm.Planner;
+import bench.slurm.ServeArgs;
+import bench.sweep.AxisValues;
+import bench.sweep.Point;
+import bench.sweep.ResultFiles;
+import bench.sweep.SweepDef;
+import bench.sweep.SweepPlan;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * {@code bench experiment}: for each topology, launch it, wait until it serves, run the
+ * sweeps against its endpoint, keep the engine logs, tear it down, go on; a topology whose
+ * points are all complete is skipped, one that fails is reported and the others still run.
+ * Then the figures and the comparison over everything measured, and one summary.
+ */
+public final class Experiment {
+
+    /** The bench subcommands the experiment drives, in this process. */
+    public interface Commands {
+        /** {@code bench sweep ARGS}; returns its exit status. */
+        int sweep(List<String> args);
+
+        /** {@code bench plot ARGS}; returns its exit status. */
+        int plot(List<String> args);
+
+        /** {@code bench compare ARGS}; returns the table, or null when it failed. */
+        String compare(List<String> args);
+    }
+
+    /** How one topology went. */
+    public record Outcome(String label, String state, double seconds, Path dir, String detail) {}
+
+    private final ExperimentSpec spec;
+    private final Launcher launcher;
+    private final Path root;
+    private final Commands commands;
+    private final PrintWriter out;
+    private final Clock clock;
+
+    public Experiment(ExperimentSpec spec, Launcher launcher, Path resultsDir, Commands commands, PrintWriter out,
+            Clock clock) {
+        this.spec = spec;
+        this.launcher = launcher;
+        this.root = resultsDir.resolve(spec.name());
+        this.commands = commands;
+        this.out = out;
+        this.clock = clock;
+    }
+
+    public Path root() {
+        return root;
+    }
+
+    /** The plan of a topology on the launcher's hosts. */
+    public Plan plan(Topology t) {
+        KvBackend kv;
+        try {
+            kv = KvBackend.valueOf(spec.slurm().kvBackend().toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new BenchException("bad kv_backend '" + spec.slurm().kvBackend() + "': LIBFABRIC or UCX");
+        }
+        return Planner.plan(new PlanConfig(launcher.hosts(), t.route(), t.prefill(), spec.gpusPerNode(),
+                new ServeArgs(spec.slurm().serveArgs()), launcher.jobId(), null, kv, null));
+    }
+
+    /** The bench sweep argument lists of a topology, one per sweep of the spec. */
+    public List<List<String>> sweepArgs(Topology t, String endpoint) {
+        List<List<String>> all = new ArrayList<>();
+        for (SweepDef d : spec.sweeps()) {
+            List<String> a = new ArrayList<>(List.of("sweep", "--base-url", endpoint, "--experiment", spec.name(),
+                    "--label", t.label(), "--results-dir", root.getParent().toString(), "--name", d.name(),
+                    "--num-runs", Integer.toString(spec.numRuns())));
+            for (AxisValues v : d.swept()) {
+                a.addAll(List.of("--sweep", v.axis().id() + "=" + String.join(",", v.values())));
+            }
+            for (Map.Entry<bench.sweep.Axis, String> f : d.fixed().entrySet()) {
+                a.addAll(List.of("--fixed", f.getKey().id() + "=" + f.getValue()));
+            }
+            a.add("--");
+            a.addAll(spec.runArgs());
+            a.addAll(d.args());
+            all.add(a);
+        }
+        return all;
+    }
+
+    /** Points of a topology that are not complete yet. */
+    public List<Point> missing(Topology t) {
+        List<Point> todo = new ArrayList<>();
+        Path dir = root.resolve(t.label());
+        for (Point p : SweepPlan.expand(spec.sweeps(), spec.numRuns())) {
+            if (!ResultFiles.status(dir, p, t.label()).done()) {
+                todo.add(p);
+            }
+        }
+        return todo;
+    }
+
+    /** Runs it all; returns the exit status (0: every topology complete). */
+    public int run(List<String> only) throws InterruptedException {
+        List<Topology> topologies = spec.topologies().stream()
+                .filter(t -> only.isEmpty() || only.contains(t.label())).toList();
+        if (topologies.isEmpty()) {
+            throw new BenchException("no topology matches " + only);
+        }
+        int points = SweepPlan.expand(spec.sweeps(), spec.numRuns()).size();
+        out.printf("bench experiment %s: %d topologies x %d points, %s runtime -> %s%n", spec.name(),
+                topologies.size(), points, spec.runtime(), root);
+        out.flush();
+        List<Outcome> outcomes = new ArrayList<>();
+        boolean interrupted = false;
+        for (Topology t : topologies) {
+            Outcome o = runOne(t);
+            outcomes.add(o);
+            if (o.state().equals("interrupted")) {
+                interrupted = true;
+                break;
+            }
+        }
+        if (!interrupted && outcomes.stream().anyMatch(o -> !o.state().equals("failed"))) {
+            figures();
+        }
+        summary(outcomes);
+        if (interrupted) {
+            return 130;
+        }
+        return outcomes.stream().allMatch(o -> o.state().equals("done") || o.state().equals("complete")) ? 0 : 1;
+    }
+
+    private Outcome runOne(Topology t) throws InterruptedException {
+        Path dir = root.resolve(t.label());
+        long start = clock.millis();
+        List<Point> todo = missing(t);
+        if (todo.isEmpty()) {
+            out.printf("== %s: complete, skipped%n", t.label());
+            out.flush();
+            return new Outcome(t.label(), "complete", 0, dir, "all points done earlier");
+        }
+        out.printf("== %s (route %d, prefill %d): %d points to run%n", t.label(), t.route(), t.prefill(), todo.size());
+        out.flush();
+        Plan plan;
+        try {
+            plan = plan(t);
+        } catch (BenchException e) {
+            return failed(t, dir, start, "plan refused: " + e.getMessage());
+        }
+        Deployment d;
+        try {
+            d = launcher.launch(plan, t.label(), dir.resolve("logs"));
+        } catch (BenchException e) {
+            return failed(t, dir, start, "launch failed: " + e.getMessage());
+        }
+        Thread hook = new Thread(d::close, "bench-experiment-teardown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        int worst = 0;
+        try {
+            out.printf("   up at %s after %.1f s%n", d.endpoint(), (clock.millis() - start) / 1000.0);
+            out.flush();
+            for (List<String> args : sweepArgs(t, d.endpoint())) {
+                int code = commands.sweep(args);
+                worst = Math.max(worst, code);
+                if (code == 130) {
+                    break;
+                }
+            }
+        } finally {
+            d.close();
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException ignored) {
+                // shutting down already: the hook runs
+            }
+        }
+        double seconds = (clock.millis() - start) / 1000.0;
+        if (worst == 130) {
+            return new Outcome(t.label(), "interrupted", seconds, dir, "interrupted");
+        }
+        if (worst != 0) {
+            return new Outcome(t.label(), "failed", seconds, dir, missing(t).size() + " points not complete");
+        }
+        return new Outcome(t.label(), "done", seconds, dir, points(t) + " points");
+    }
+
+    private int points(Topology t) {
+        return SweepPlan.expand(spec.sweeps(), spec.numRuns()).size();
+    }
+
+    private Outcome failed(Topology t, Path dir, long start, String why) {
+        out.printf("   FAILED: %s%n", why);
+        out.flush();
+        return new Outcome(t.label(), "failed", (clock.millis() - start) / 1000.0, dir, why);
+    }
+
+    /** The figures and the comparison over everything measured so far. */
+    private void figures() {
+        Path figures = root.resolve("figures");
+        int code = commands.plot(List.of("plot", root.toString(), "--out", figures.toString(), "--stat", spec.stat(),
+                "--title", spec.name()));
+        if (code == 0) {
+            out.println("figures: " + figures);
+        } else {
+            out.println("figures: bench plot failed (exit " + code + ")");
+        }
+        String table = commands.compare(List.of("compare", root.toString(), "--baseline", spec.baseline()));
+        if (table != null) {
+            Path file = root.resolve("compare.md");
+            try {
+                Files.writeString(file, table, StandardCharsets.UTF_8);
+                out.println("comparison: " + file);
+            } catch (IOException e) {
+                out.println("comparison: cannot write " + file + ": " + e.getMessage());
+            }
+        }
+        out.flush();
+    }
+
+    private void summary(List<Outcome> outcomes) {
+        out.println();
+        out.println("=================== Experiment " + spec.name() + " ===================");
+        out.printf("%-24s %-12s %10s  %s%n", "topology", "state", "time (s)", "results");
+        for (Outcome o : outcomes) {
+            out.printf(Locale.ROOT, "%-24s %-12s %10.1f  %s (%s)%n", o.label(), o.state(), o.seconds(), o.dir(),
+                    o.detail());
+        }
+        out.flush();
+    }
+}

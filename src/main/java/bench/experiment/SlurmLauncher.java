@@ -1,0 +1,166 @@
+package bench.experiment;
+
+import bench.BenchException;
+import bench.proc.BenchProcess;
+import bench.slurm.Hostlist;
+import bench.slurm.LaunchOptions;
+import bench.slurm.LaunchRuntime;
+import bench.slurm.LaunchScript;
+import bench.slurm.Plan;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The slurm runtime: inside an allocation, renders the plan's launch script (the same as
+ * {@code slurm/vllm.sbatch} runs), runs it, waits for the endpoint file it writes, and on
+ * close stops it (TERM; its trap stops this launch's processes and containers) and keeps the
+ * engine logs in the topology's result directory.
+ */
+public final class SlurmLauncher implements Launcher {
+    private final ExperimentSpec.SlurmSettings settings;
+    private final List<String> hosts;
+    private final long jobId;
+    private final Path workDir;
+
+    /** @param env the environment: SLURM_JOB_ID and SLURM_JOB_NODELIST must be set */
+    public SlurmLauncher(ExperimentSpec.SlurmSettings settings, Map<String, String> env, Path workDir) {
+        String id = env.get("SLURM_JOB_ID");
+        String nodes = env.get("SLURM_JOB_NODELIST");
+        if (id == null || nodes == null) {
+            throw new BenchException("the slurm runtime runs inside an allocation (SLURM_JOB_ID and SLURM_JOB_NODELIST"
+                    + " are not set): salloc -N 4 bash slurm/experiment.sbatch SPEC");
+        }
+        try {
+            this.jobId = Long.parseLong(id.strip());
+        } catch (NumberFormatException e) {
+            throw new BenchException("SLURM_JOB_ID '" + id + "' is not a number");
+        }
+        this.settings = settings;
+        this.hosts = Hostlist.expand(nodes);
+        this.workDir = workDir;
+    }
+
+    @Override
+    public List<String> hosts() {
+        return hosts;
+    }
+
+    @Override
+    public long jobId() {
+        return jobId;
+    }
+
+    private LaunchOptions options() {
+        LaunchRuntime runtime;
+        try {
+            runtime = LaunchRuntime.valueOf(settings.runtime().toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new BenchException("bad slurm runtime '" + settings.runtime() + "': docker, pyxis or bare");
+        }
+        List<LaunchOptions.EnvSetting> env = new ArrayList<>();
+        for (String e : settings.env()) {
+            env.add(LaunchOptions.EnvSetting.parse(e));
+        }
+        return new LaunchOptions(runtime, settings.image(), settings.containerMounts(), settings.readyTimeoutSec(), env);
+    }
+
+    @Override
+    public Deployment launch(Plan plan, String label, Path logDir) throws InterruptedException {
+        Path jobLogs = workDir.resolve("logs").resolve(Long.toString(jobId));
+        Path endpointFile = jobLogs.resolve("endpoint");
+        Path script = jobLogs.resolve("launch-" + label + ".sh");
+        Path output = jobLogs.resolve("launch-" + label + ".out");
+        try {
+            Files.createDirectories(jobLogs);
+            Files.deleteIfExists(endpointFile);
+            Files.writeString(script, LaunchScript.render(plan, options()), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new BenchException("cannot write " + script + ": " + e.getMessage(), e);
+        }
+        Process p;
+        try {
+            p = new ProcessBuilder("bash", script.toString()).directory(workDir.toFile()).redirectErrorStream(true)
+                    .redirectOutput(output.toFile()).start();
+        } catch (IOException e) {
+            throw new BenchException("cannot run " + script + ": " + e.getMessage(), e);
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(settings.readyTimeoutSec() + 120L);
+        String endpoint = null;
+        while (System.nanoTime() < deadline) {
+            try {
+                if (Files.exists(endpointFile) && !Files.readString(endpointFile).isBlank()) {
+                    endpoint = Files.readString(endpointFile).strip();
+                    break;
+                }
+            } catch (IOException ignored) {
+                // being written
+            }
+            if (!p.isAlive()) {
+                keepLogs(jobLogs, logDir);
+                throw new BenchException(label + ": the launch failed (exit " + p.exitValue() + "): "
+                        + BenchProcess.lastLine(output));
+            }
+            Thread.sleep(500);
+        }
+        if (endpoint == null) {
+            stop(p);
+            keepLogs(jobLogs, logDir);
+            throw new BenchException(label + ": no endpoint within " + (settings.readyTimeoutSec() + 120) + " s; see "
+                    + output);
+        }
+        String url = endpoint;
+        return new Deployment() {
+            @Override
+            public String endpoint() {
+                return url;
+            }
+
+            @Override
+            public void close() {
+                stop(p);
+                keepLogs(jobLogs, logDir);
+            }
+        };
+    }
+
+    private static void stop(Process p) {
+        if (!p.isAlive()) {
+            return;
+        }
+        p.destroy(); // TERM: the script's trap stops its srun steps and containers
+        try {
+            if (!p.waitFor(90, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                p.waitFor(10, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            p.destroyForcibly();
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Moves the launch's logs into the topology's result directory, so the next launch starts clean. */
+    private static void keepLogs(Path jobLogs, Path logDir) {
+        try {
+            Files.createDirectories(logDir);
+            try (DirectoryStream<Path> files = Files.newDirectoryStream(jobLogs)) {
+                for (Path f : files) {
+                    if (Files.isRegularFile(f)) {
+                        Files.move(f, logDir.resolve(f.getFileName()), StandardCopyOption.REPLACE_EXISTING);
+                    }
+                }
+            }
+        } catch (IOException e) {
+            // the logs stay where they are
+        }
+    }
+}
