@@ -186,7 +186,7 @@ class SbatchScriptsIT {
         assertTrue(out.contains("    nixlbench (fake) on node2: barrier timed out"), out);
         assertTrue(Files.exists(records.resolve("node1-nixlbench.stopped")), "node1's nixlbench runs on\n" + out);
         assertTrue(Files.exists(records.resolve("node1-etcd.stopped")), "etcd runs on\n" + out);
-        assertTrue(out.contains("stopped the 3 processes of this run"), out);
+        assertTrue(out.contains("nixl.sbatch: stopped nixl-etcd on node1, nixlbench on node1\n"), out);
     }
 
     @Test
