@@ -1,4 +1,4 @@
-# bench: build, test, demo, perf.  `make test` finds a JDK >= 21 by itself.
+# bench: build, test, demo, perf, container images.  `make test` finds a JDK >= 21 by itself.
 SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
 .DEFAULT_GOAL := build
@@ -11,7 +11,16 @@ MVN_FLAGS ?= -B -q -Dstyle.color=never
 SHELL_SOURCES := bench $(wildcard src/main/sh/*.sh) $(wildcard slurm/*.sh slurm/*.sbatch) \
 	$(wildcard slurm/testing/*.sh slurm/testing/standins/*.sh) .ci/run
 
-.PHONY: build test golden demo perf clean check-java shellcheck
+# Container images (docker/): `make docker` builds both, `make save` writes the engine image as a
+# tarball for vllm.sbatch/nixl.sbatch --runtime docker --image FILE. Not run by `make test`.
+DOCKER ?= docker
+DOCKER_BUILD_FLAGS ?=
+IMAGE_TAG ?= latest
+ENGINE_IMAGE ?= nixl:$(IMAGE_TAG)
+BENCH_IMAGE ?= bench:$(IMAGE_TAG)
+ENGINE_TARBALL ?= nixl-$(IMAGE_TAG).tar.gz
+
+.PHONY: build test golden demo perf clean check-java shellcheck docker docker-engine docker-bench save
 
 check-java:
 	@if [ -z "$(JAVA_HOME_FOUND)" ]; then src/main/sh/java-home.sh --jdk; fi
@@ -42,3 +51,23 @@ perf: build
 
 clean:
 	$(MVN) $(MVN_FLAGS) clean
+
+docker: docker-bench docker-engine
+
+# the engine image: CUDA, GDRCopy, EFA, UCX, NIXL + nixlbench, PyTorch, vLLM, vllm-router (long build)
+docker-engine:
+	$(DOCKER) build $(DOCKER_BUILD_FLAGS) -t $(ENGINE_IMAGE) docker/engine
+
+# the bench client: a Java 21 runtime with target/bench.jar and the launcher
+docker-bench: build
+	$(DOCKER) build $(DOCKER_BUILD_FLAGS) -f docker/bench/Dockerfile -t $(BENCH_IMAGE) .
+
+# the engine image as a compressed docker save tarball (pigz, else gzip), written whole or not at all
+save:
+	@$(DOCKER) image inspect $(ENGINE_IMAGE) >/dev/null 2>&1 || \
+	  { echo "no image $(ENGINE_IMAGE): run make docker-engine first" >&2; exit 1; }
+	@if command -v pigz >/dev/null 2>&1; then zip=pigz; else zip=gzip; fi; \
+	  echo "$(DOCKER) save $(ENGINE_IMAGE) | $$zip > $(ENGINE_TARBALL)"; \
+	  $(DOCKER) save $(ENGINE_IMAGE) | $$zip > $(ENGINE_TARBALL).part || \
+	    { rm -f $(ENGINE_TARBALL).part; exit 1; }; \
+	  mv $(ENGINE_TARBALL).part $(ENGINE_TARBALL)

@@ -4,6 +4,7 @@ import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,11 +12,12 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * A stand-in for {@code vllm} and {@code vllm-router} in {@link LaunchScriptIT}, run as its own
- * process: records its arguments (NUL-separated) and environment, serves {@code GET /health}
- * on 127.0.0.1 at its {@code --port} plus {@code FAKE_SHIFT_<node>} (several fake nodes share
- * this machine), and marks when it is stopped. {@code FAKE_FAIL=<node>} makes the engine on
- * that node fail at start; {@code FAKE_NO_HTTP} makes it never answer.
+ * A stand-in for {@code vllm} and {@code vllm-router} in {@link LaunchScriptIT}, and for {@code etcd}
+ * in {@link SbatchScriptsIT}, run as its own process: records its arguments (NUL-separated) and
+ * environment, serves {@code GET /health} on 127.0.0.1 at its {@code --port} plus
+ * {@code FAKE_SHIFT_<node>} (several fake nodes share this machine), or at the port of etcd's
+ * {@code --listen-client-urls}, and marks when it is stopped. {@code FAKE_FAIL=<node>} makes the
+ * engine on that node fail at start; {@code FAKE_NO_HTTP} makes it never answer.
  */
 public final class FakeEngine {
     private static final List<String> ENV = List.of("FI_PROVIDER", "FI_EFA_USE_DEVICE_RDMA", "FI_EFA_FORK_SAFE",
@@ -53,10 +55,8 @@ public final class FakeEngine {
             System.err.println("RuntimeError: CUDA out of memory (fake)");
             System.exit(3);
         }
-        int i = argv.indexOf("--port");
-        if (i >= 0 && System.getenv("FAKE_NO_HTTP") == null) {
-            int port = Integer.parseInt(argv.get(i + 1))
-                    + Integer.parseInt(System.getenv().getOrDefault("FAKE_SHIFT_" + node, "0"));
+        int port = port(argv, node);
+        if (port > 0 && System.getenv("FAKE_NO_HTTP") == null) {
             HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 16);
             server.createContext("/health", ex -> {
                 ex.sendResponseHeaders(200, -1);
@@ -66,5 +66,16 @@ public final class FakeEngine {
             System.out.println("serving /health on 127.0.0.1:" + port);
         }
         Thread.sleep(Long.MAX_VALUE);
+    }
+
+    /** The port to serve /health on, 0 for none. */
+    private static int port(List<String> argv, String node) {
+        int i = argv.indexOf("--port");
+        if (i >= 0) {
+            return Integer.parseInt(argv.get(i + 1))
+                    + Integer.parseInt(System.getenv().getOrDefault("FAKE_SHIFT_" + node, "0"));
+        }
+        i = argv.indexOf("--listen-client-urls");
+        return i >= 0 ? URI.create(argv.get(i + 1)).getPort() : 0;
     }
 }

@@ -6,12 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
-import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -33,7 +31,6 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(120)
 class LaunchScriptIT {
     private static final long JOB = 4242;
-    private static final Path CLASSES = Path.of("target", "test-classes").toAbsolutePath();
 
     @TempDir
     Path tmp;
@@ -41,42 +38,18 @@ class LaunchScriptIT {
     private Path bin;
     private Path records;
     private int base;
-    private Process script;
-    private final StringBuilder scriptOut = new StringBuilder();
+    private ScriptProcess script;
 
     @BeforeEach
     void fakes() throws IOException {
         assumeTrue(LaunchScriptTest.onPath("curl"), "curl is not installed: the launch script needs it");
         bin = Files.createDirectories(tmp.resolve("bin"));
         records = Files.createDirectories(tmp.resolve("records"));
-        String java = Shell.quote(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        String jvm = java + " -Xmx32m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -cp " + Shell.quote(CLASSES.toString());
-        executable("vllm", "exec " + jvm + " bench.slurm.FakeEngine vllm \"$@\"\n");
-        executable("vllm-router", "exec " + jvm + " bench.slurm.FakeEngine vllm-router \"$@\"\n");
-        executable("ip", "echo '1: lo    inet 127.0.0.1/8 scope host lo\\       valid_lft forever preferred_lft forever'\n");
-        executable("srun", """
-                # srun stand-in: the command runs here, once per node of --nodelist, as that node
-                nodelist="" opts=()
-                while [ $# -gt 0 ]; do
-                  case $1 in
-                    --nodelist=*) nodelist=${1#--nodelist=} ;;
-                    --*) ;;
-                    *) break ;;
-                  esac
-                  opts+=("$1")
-                  shift
-                done
-                # one line per srun: its options and the first two words of the command
-                printf '%s | %s %s\\n' "${opts[*]}" "$1" "${2:-}" >>"$FAKE_RECORD_DIR/srun.log"
-                IFS=, read -r -a nodes <<<"$nodelist"
-                if [ "${#nodes[@]}" -eq 1 ]; then
-                  SLURMD_NODENAME=${nodes[0]} FAKE_NODE=${nodes[0]} exec "$@"
-                fi
-                for n in "${nodes[@]}"; do
-                  SLURMD_NODENAME=$n FAKE_NODE=$n "$@" || exit
-                done
-                """);
-        base = freeBlock();
+        SlurmFakes.executable(bin, "vllm", SlurmFakes.fakeEngine("vllm"));
+        SlurmFakes.executable(bin, "vllm-router", SlurmFakes.fakeEngine("vllm-router"));
+        SlurmFakes.executable(bin, "ip", SlurmFakes.IP);
+        SlurmFakes.executable(bin, "srun", SlurmFakes.SRUN);
+        base = SlurmFakes.freeBlock();
     }
 
     @AfterEach
@@ -84,12 +57,7 @@ class LaunchScriptIT {
         if (script != null && script.isAlive()) {
             script.destroyForcibly();
         }
-        // fakes left behind by a failed test: end them by their recorded pid
-        try (var files = Files.list(records)) {
-            for (Path pidFile : files.filter(f -> f.toString().endsWith(".pid")).toList()) {
-                ProcessHandle.of(Long.parseLong(Files.readString(pidFile).strip())).ifPresent(ProcessHandle::destroy);
-            }
-        }
+        SlurmFakes.stopRecorded(records); // fakes left behind by a failed test
     }
 
     @Test
@@ -98,7 +66,7 @@ class LaunchScriptIT {
         Files.deleteIfExists(Path.of("/tmp/bench-pwned"));
         start(plan, 60, Map.of());
         Path endpoint = tmp.resolve("logs/" + JOB + "/endpoint");
-        waitFor(() -> Files.exists(endpoint), 60, "the endpoint file");
+        script.await(() -> Files.exists(endpoint), 60, "the endpoint file");
         assertEquals("http://node1:" + (base + 1) + "\n", Files.readString(endpoint));
 
         for (Node n : plan.nodes().toList()) {
@@ -130,7 +98,7 @@ class LaunchScriptIT {
         }
         assertEquals(expected.subList(0, 4), sruns.subList(1, 5).stream().sorted().toList());
         assertEquals(expected.get(4), sruns.get(5));
-        new ProcessBuilder("kill", "-TERM", Long.toString(script.pid())).start().waitFor();
+        script.signal("TERM");
         assertTrue(script.waitFor(40, TimeUnit.SECONDS), "the launch did not stop on TERM");
         assertEquals(143, script.exitValue(), output());
         for (String fake : List.of("node1-vllm", "node2-vllm", "node3-vllm", "node4-vllm", "node1-vllm-router")) {
@@ -143,14 +111,14 @@ class LaunchScriptIT {
     void dataParallelGroupStartsTheHeadlessWorkerWithTheHeadAddress() throws Exception {
         Plan plan = plan(2, 1, 0, List.of("--model", "m", "-tp", "4"));
         start(plan, 60, Map.of());
-        waitFor(() -> Files.exists(tmp.resolve("logs/" + JOB + "/endpoint")), 60, "the endpoint file");
+        script.await(() -> Files.exists(tmp.resolve("logs/" + JOB + "/endpoint")), 60, "the endpoint file");
         List<String> worker = recordedArgs("node2-vllm");
         assertTrue(worker.contains("--headless"), worker.toString());
         assertEquals("127.0.0.1", worker.get(worker.indexOf("--data-parallel-address") + 1));
         assertEquals("2", worker.get(worker.indexOf("--data-parallel-start-rank") + 1));
         assertTrue(Files.exists(tmp.resolve("logs/" + JOB + "/dp-worker-node2.log")));
         assertFalse(Files.exists(records.resolve("node1-vllm-router.args")), "one group: no router");
-        new ProcessBuilder("kill", "-INT", Long.toString(script.pid())).start().waitFor();
+        script.signal("INT");
         assertTrue(script.waitFor(40, TimeUnit.SECONDS));
         assertEquals(130, script.exitValue(), output());
         assertTrue(Files.exists(records.resolve("node2-vllm.stopped")), output());
@@ -198,7 +166,7 @@ class LaunchScriptIT {
                 Integer.toString(base), "--ready-timeout", "60", "--model", "m", "--chat-template", "{\"a\": \"$b c\"}"),
                 2, Map.of("BENCH", root.resolve("bench").toString(), "SLURM_JOB_NODELIST", "node[1-2]"));
         Path endpoint = tmp.resolve("logs/" + JOB + "/endpoint");
-        waitFor(() -> Files.exists(endpoint), 60, "the endpoint file");
+        script.await(() -> Files.exists(endpoint), 60, "the endpoint file");
         assertEquals("http://node1:" + (base + 1) + "\n", Files.readString(endpoint));
         for (String f : List.of("plan.txt", "plan.json", "launch.sh")) {
             assertTrue(Files.exists(tmp.resolve("logs/" + JOB + "/" + f)), f);
@@ -207,7 +175,7 @@ class LaunchScriptIT {
                 "8", "--host", "0.0.0.0", "--port", Integer.toString(base)), recordedArgs("node2-vllm"));
         assertTrue(output().matches("(?s).*\nnode1 +router +- +" + (base + 1) + "\\s.*"),
                 "the plan is shown\n" + output());
-        new ProcessBuilder("kill", "-TERM", Long.toString(script.pid())).start().waitFor();
+        script.signal("TERM");
         assertTrue(script.waitFor(40, TimeUnit.SECONDS));
         assertEquals(143, script.exitValue(), output());
         assertTrue(Files.exists(records.resolve("node1-vllm-router.stopped")), output());
@@ -241,105 +209,32 @@ class LaunchScriptIT {
     private void start(List<String> command, int nodes, Map<String, String> extraEnv) throws IOException {
         // curl: nodeK:port -> 127.0.0.1:port + shift(K)
         StringBuilder curlrc = new StringBuilder();
-        ProcessBuilder pb = new ProcessBuilder(command).directory(tmp.toFile()).redirectErrorStream(true);
-        Map<String, String> env = pb.environment();
+        Map<String, String> shifts = new HashMap<>();
         for (int k = 1; k <= nodes; k++) {
             int shift = 2 * (k - 1);
-            env.put("FAKE_SHIFT_node" + k, Integer.toString(shift));
+            shifts.put("FAKE_SHIFT_node" + k, Integer.toString(shift));
             curlrc.append("connect-to = node").append(k).append(':').append(base).append(":127.0.0.1:")
                     .append(base + shift).append('\n');
         }
         curlrc.append("connect-to = node1:").append(base + 1).append(":127.0.0.1:").append(base + 1).append('\n');
         Files.writeString(tmp.resolve(".curlrc"), curlrc);
-        env.put("CURL_HOME", tmp.toString());
-        env.put("PATH", bin + ":" + System.getenv("PATH"));
-        env.put("SLURM_JOB_ID", Long.toString(JOB));
-        env.put("BENCH_IFNAME", "lo");
-        env.put("FAKE_RECORD_DIR", records.toString());
-        env.keySet().removeIf(k -> k.startsWith("NCCL_") || k.startsWith("GLOO_") || k.startsWith("FI_"));
-        env.putAll(extraEnv);
-        script = pb.start();
-        Thread reader = new Thread(() -> {
-            try {
-                byte[] buf = new byte[8192];
-                int n;
-                var in = script.getInputStream();
-                while ((n = in.read(buf)) > 0) {
-                    synchronized (scriptOut) {
-                        scriptOut.append(new String(buf, 0, n, StandardCharsets.UTF_8));
-                    }
-                }
-            } catch (IOException e) {
-                // the script ended
-            }
+        script = ScriptProcess.start(command, tmp, env -> {
+            env.putAll(shifts);
+            env.put("CURL_HOME", tmp.toString());
+            env.put("PATH", bin + ":" + System.getenv("PATH"));
+            env.put("SLURM_JOB_ID", Long.toString(JOB));
+            env.put("BENCH_IFNAME", "lo");
+            env.put("FAKE_RECORD_DIR", records.toString());
+            env.keySet().removeIf(k -> k.startsWith("NCCL_") || k.startsWith("GLOO_") || k.startsWith("FI_"));
+            env.putAll(extraEnv);
         });
-        reader.setDaemon(true);
-        reader.start();
     }
 
     private String output() throws InterruptedException {
-        Thread.sleep(100); // let the reader catch up after the script ended
-        synchronized (scriptOut) {
-            return scriptOut.toString();
-        }
+        return script.output();
     }
 
     private List<String> recordedArgs(String name) throws IOException {
         return LaunchScriptTest.splitNul(Files.readAllBytes(records.resolve(name + ".args")));
-    }
-
-    private interface Check {
-        boolean ok() throws Exception;
-    }
-
-    private void waitFor(Check check, int seconds, String what) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
-        while (System.nanoTime() < deadline) {
-            if (check.ok()) {
-                return;
-            }
-            if (!script.isAlive()) {
-                throw new AssertionError("the launch exited (" + script.exitValue() + ") before " + what + ":\n"
-                        + output());
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError("timed out waiting for " + what + ":\n" + output());
-    }
-
-    private void executable(String name, String body) throws IOException {
-        Path f = bin.resolve(name);
-        Files.writeString(f, "#!/usr/bin/env bash\n" + body);
-        Files.setPosixFilePermissions(f, PosixFilePermissions.fromString("rwxr-xr-x"));
-    }
-
-    /** A base port whose block of 20 is free on 127.0.0.1 now. */
-    private static int freeBlock() throws IOException {
-        for (int attempt = 0; attempt < 50; attempt++) {
-            int candidate;
-            try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-                candidate = s.getLocalPort();
-            }
-            if (candidate > 65_535 - Ports.BLOCK_SIZE) {
-                continue;
-            }
-            List<ServerSocket> held = new ArrayList<>();
-            boolean free = true;
-            try {
-                for (int p = candidate; p < candidate + Ports.BLOCK_SIZE; p++) {
-                    held.add(new ServerSocket(p, 1, java.net.InetAddress.getLoopbackAddress()));
-                }
-            } catch (IOException e) {
-                free = false;
-            } finally {
-                for (ServerSocket s : held) {
-                    s.close();
-                }
-            }
-            if (free) {
-                return candidate;
-            }
-        }
-        throw new IOException("no free block of ports on 127.0.0.1");
     }
 }
