@@ -59,6 +59,9 @@ final class MockRouterCommand implements Callable<Integer> {
             description = "Expand each URL into N ranks, addressed with the X-data-parallel-rank header (default: ${DEFAULT-VALUE}).")
     int dataParallel;
 
+    @Option(names = "--port-file", paramLabel = "FILE", description = "Write the port to FILE once listening.")
+    java.nio.file.Path portFile;
+
     @Unmatched
     List<String> ignored = new ArrayList<>();
 
@@ -85,6 +88,9 @@ final class MockRouterCommand implements Callable<Integer> {
             out.printf("bench mock router (test stand-in): %s on http://%s:%d -> %s%n", policy, host, router.port(),
                     pd ? "prefill " + prefillUrls + ", decode " + decode : workers);
             out.flush();
+            if (portFile != null) {
+                MockCommand.writePortFile(portFile, router.port());
+            }
             stop.await();
         }
         return 0;
