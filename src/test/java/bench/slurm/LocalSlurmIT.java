@@ -370,17 +370,69 @@ class LocalSlurmIT {
         job.cancelAndCheckNothingIsLeft(null);
     }
 
+    // ---- a whole experiment through slurm/experiment.sbatch
+
+    @Test
+    @Timeout(value = 420, unit = TimeUnit.SECONDS)
+    void aTwoTopologyTwoPointExperimentRunsThroughExperimentSbatch() throws Exception {
+        Path spec = Files.createDirectories(WORK).resolve("experiment-spec.yaml");
+        Files.writeString(spec, """
+                name: it
+                topologies:
+                  - {label: route4, route: 4}
+                  - {label: pd1p3d, prefill: 1}
+                sweeps:
+                  prefill: {sweep: {input-len: [32, 64]}, fixed: {output-len: 8}}
+                run_args: [--num-prompts, "10", --no-self-warmup, --no-progress, --request-timeout, "60"]
+                slurm: {serve_args: [--model, %s], runtime: bare, ready_timeout_s: 120}
+                """.formatted(MODEL));
+        Job job = submitScript("experiment", List.of(ROOT.resolve("slurm/experiment.sbatch").toString(),
+                spec.toString(), "--results-dir", "results"), Map.of());
+        try {
+            assertTrue(job.salloc.waitFor(360, TimeUnit.SECONDS), "the experiment did not finish:\n" + job.output());
+            String out = job.output();
+            assertEquals(0, job.salloc.exitValue(), out);
+            Path results = job.dir.resolve("results/it");
+            for (String label : List.of("route4", "pd1p3d")) {
+                assertTrue(out.matches("(?s).*\\n" + label + " +done .*"), out);
+                for (String point : List.of("input-len=32", "input-len=64")) {
+                    JsonNode r = json.readTree(results.resolve(label + "/prefill/" + point + ".json").toFile());
+                    assertEquals(10, r.get("completed").asInt(), label + " " + point);
+                    assertEquals(label, r.get("label").asText());
+                }
+                // the engine logs were kept, and each launch's endpoint was its router on node1
+                assertTrue(Files.exists(results.resolve(label + "/logs/router-node1.log")), label);
+            }
+            assertTrue(Files.size(results.resolve("figures/throughput.png")) > 10_000);
+            // both launches ran their routers with the job's endpoint port on node1
+            long routers = names(job.records).stream().filter(f -> f.startsWith("node1-vllm-router-")).count();
+            assertEquals(2, routers, names(job.records).toString());
+        } catch (Throwable t) {
+            job.diagnose(t);
+            job.cancelAndCheckNothingIsLeft(t);
+            throw t;
+        }
+        job.cancelAndCheckNothingIsLeft(null);
+    }
+
     // ---- jobs
 
     private Job submit(String name, List<String> flags, Map<String, String> extraEnv) throws Exception {
+        List<String> script = new ArrayList<>(List.of(ROOT.resolve("slurm/vllm.sbatch").toString()));
+        script.addAll(flags);
+        script.addAll(List.of("--runtime", "bare", "--ready-timeout", "120", "--"));
+        script.addAll(SERVE_ARGS);
+        return submitScript(name, script, extraEnv);
+    }
+
+    /** {@code salloc -N 4 bash SCRIPT ARGS...} on the login node, with the stand-ins on PATH. */
+    private Job submitScript(String name, List<String> scriptAndArgs, Map<String, String> extraEnv) throws Exception {
         Path dir = WORK.resolve(name);
         deleteTree(dir);
         Path records = Files.createDirectories(dir.resolve("records"));
         List<String> command = new ArrayList<>(List.of(CLUSTER.toString(), "exec", "--", "salloc", "-N", "4", "-J",
-                "bench-it-" + name, "bash", ROOT.resolve("slurm/vllm.sbatch").toString()));
-        command.addAll(flags);
-        command.addAll(List.of("--runtime", "bare", "--ready-timeout", "120", "--"));
-        command.addAll(SERVE_ARGS);
+                "bench-it-" + name, "bash"));
+        command.addAll(scriptAndArgs);
         ProcessBuilder pb = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
                 .redirectOutput(dir.resolve("salloc.log").toFile()).redirectInput(ProcessBuilder.Redirect.from(
                         Path.of("/dev/null").toFile()));
