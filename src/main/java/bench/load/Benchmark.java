@@ -93,6 +93,7 @@ public final class Benchmark {
             long readsBefore = client.stats().reads;
             long tokensBefore = client.stats().tokens;
             long cpuBefore = processCpuNanos();
+            java.util.Map<String, Long> threadsBefore = ThreadCpu.snapshot();
             long startEpoch = clock.millis();
             Thread reporter = startReporter(driver);
             try {
@@ -107,6 +108,9 @@ public final class Benchmark {
                 progress.end();
             }
             long cpu = cpuBefore < 0 ? -1 : processCpuNanos() - cpuBefore;
+            if (Boolean.getBoolean("bench.debug.threads")) {
+                ThreadCpu.report(threadsBefore, ThreadCpu.snapshot(), System.err);
+            }
             long duration = driver.endNanos() - driver.startNanos();
             return new RunOutcome(metrics, startEpoch, duration, n == 0 ? 0 : offsets[n - 1],
                     driver.lastSendOffsetNanos(), n - driver.notSent(),
@@ -166,7 +170,8 @@ public final class Benchmark {
         RequestRecord[] done = new RequestRecord[1];
         String prefix = config.requestIdPrefix() + "ready-";
         try (RequestFeed feed = new RequestFeed(1, 1, i -> new RequestFeed.Prepared(0,
-                encoder.encode(s.prompt(), s.outputTokens(), prefix + "0"), s.promptTokens(), s.outputTokens()))) {
+                encoder.encode(s.prompt(), s.outputTokens(), prefix + "0", true), s.promptTokens(),
+                s.outputTokens()))) {
             LoadDriver driver = new LoadDriver(client, feed, new long[1], 1, config.requestTimeout().toNanos(),
                     0, new RunMetrics(), control, r -> done[0] = r, TOKEN_ARRAY_HINT, prefix, config.ignoreEos(),
                     GoodputSlo.NONE);
@@ -182,7 +187,7 @@ public final class Benchmark {
         RunMetrics scratch = new RunMetrics();
         int conc = config.maxConcurrency() == 0 ? n : Math.min(n, config.maxConcurrency());
         try (RequestFeed feed = new RequestFeed(n, Math.min(n, FEED_LOOKAHEAD), i -> new RequestFeed.Prepared(i,
-                encoder.encode(s.prompt(), s.outputTokens(), config.requestIdPrefix() + "warmup-" + i),
+                encoder.encode(s.prompt(), s.outputTokens(), config.requestIdPrefix() + "warmup-" + i, true),
                 s.promptTokens(), s.outputTokens()))) {
             LoadDriver driver = new LoadDriver(client, feed, new long[n], conc, config.requestTimeout().toNanos(),
                     config.interruptGrace().toNanos(), scratch, control, null, TOKEN_ARRAY_HINT,

@@ -34,7 +34,7 @@ public final class SelfWarmup {
             RunMetrics metrics = new RunMetrics();
             try (StreamClient client = new StreamClient(endpoint);
                     RequestFeed feed = new RequestFeed(requests, Math.min(requests, 4096),
-                            i -> new RequestFeed.Prepared(i, encoder.encode(sample.prompt(), tokens, "warmup-" + i),
+                            i -> new RequestFeed.Prepared(i, encoder.encode(sample.prompt(), tokens, "warmup-" + i, true),
                                     sample.promptTokens(), tokens))) {
                 LoadDriver driver = new LoadDriver(client, feed, new long[requests], concurrency, 10_000_000_000L,
                         0, metrics, new RunControl(), null, tokens, "warmup-", true, GoodputSlo.NONE);

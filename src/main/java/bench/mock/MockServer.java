@@ -16,9 +16,7 @@ import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
-import java.util.Iterator;
 import java.util.Locale;
-import java.util.PriorityQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
@@ -37,6 +35,8 @@ import java.util.concurrent.TimeUnit;
  */
 public final class MockServer implements AutoCloseable {
     private static final long SPIN_NANOS = TimeUnit.MICROSECONDS.toNanos(100);
+    /** During long sending phases, read new requests at least this often. */
+    private static final long POLL_NANOS = TimeUnit.MICROSECONDS.toNanos(200);
     private static final int MAX_REQUEST_BYTES = 64 * 1024 * 1024;
     private static final int OUT_BUFFER_BYTES = 1024 * 1024;
 
@@ -48,10 +48,14 @@ public final class MockServer implements AutoCloseable {
     private final EngineGroup engine;
     private final Engine.Sink engineSink = this::engineToken;
     /** Streams on the fixed schedule, whole answers, stall releases: by due time. */
-    private final PriorityQueue<Stream> due = new PriorityQueue<>((a, b) -> Long.compare(a.dueNanos, b.dueNanos));
-    private final ByteBuffer readBuffer = ByteBuffer.allocateDirect(256 * 1024);
+    private final DueHeap<Stream> due = new DueHeap<>(s -> s.dueNanos);
+    private final ByteBuffer readBuffer = ByteBuffer.allocate(256 * 1024);
     private final ByteBuffer out = ByteBuffer.allocateDirect(OUT_BUFFER_BYTES);
     private final CountDownLatch stopped = new CountDownLatch(1);
+    private final ArrayDeque<Conn> toProcess = new ArrayDeque<>();
+    private final java.util.function.Consumer<SelectionKey> onReady = this::ready;
+    private long lastPollNanos;
+    private int writesSincePoll;
     private final long createdEpochSeconds = System.currentTimeMillis() / 1000;
     private Selector selector;
     private ServerSocketChannel server;
@@ -198,39 +202,24 @@ public final class MockServer implements AutoCloseable {
                     engine.advance(now, engineSink);
                 }
                 sendDue(now);
+                processQueued();
                 streamsStartedView = stats.streamsStarted;
                 tokensSentView = stats.tokensSent;
                 long next = nextDue();
                 long wait = next == Long.MAX_VALUE ? Long.MAX_VALUE : next - System.nanoTime();
                 if (wait <= SPIN_NANOS) {
                     alarm.disarm();
-                    selector.selectNow();
+                    spinUntil(next);
+                    selector.selectNow(onReady);
                 } else if (next == Long.MAX_VALUE) {
                     alarm.disarm();
-                    selector.select();
+                    selector.select(onReady);
                 } else {
                     alarm.arm(next);
-                    selector.select(Math.max(1, TimeUnit.NANOSECONDS.toMillis(wait + 999_999)));
+                    selector.select(onReady, Math.max(1, TimeUnit.NANOSECONDS.toMillis(wait + 999_999)));
                 }
-                Iterator<SelectionKey> it = selector.selectedKeys().iterator();
-                while (it.hasNext()) {
-                    SelectionKey key = it.next();
-                    it.remove();
-                    if (!key.isValid()) {
-                        continue;
-                    }
-                    if (key.isAcceptable()) {
-                        accept();
-                    } else {
-                        Conn c = (Conn) key.attachment();
-                        if (key.isWritable()) {
-                            c.flush();
-                        }
-                        if (key.isValid() && key.isReadable()) {
-                            c.read();
-                        }
-                    }
-                }
+                lastPollNanos = System.nanoTime();
+                processQueued();
             }
         } catch (Throwable t) {
             failure = t;
@@ -240,8 +229,75 @@ public final class MockServer implements AutoCloseable {
         }
     }
 
+    /**
+     * One ready key: accept, flush, or read. Reading only stamps the arrival and queues the
+     * connection; parsing and answering come after every ready socket has been read, so a
+     * burst of requests gets arrival times within microseconds of the truth rather than after
+     * the requests before it were handled.
+     */
+    private void ready(SelectionKey key) {
+        try {
+            if (!key.isValid()) {
+                return;
+            }
+            if (key.isAcceptable()) {
+                accept();
+                return;
+            }
+            Conn c = (Conn) key.attachment();
+            if (key.isWritable()) {
+                c.flush();
+            }
+            if (key.isValid() && key.isReadable()) {
+                c.read();
+            }
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * A token is due within {@link #SPIN_NANOS}: wait for it (or at most {@link #POLL_NANOS},
+     * so new requests are still read promptly) without a system call per turn.
+     */
+    private static void spinUntil(long deadline) {
+        long until = Math.min(deadline, System.nanoTime() + POLL_NANOS / 4);
+        while (System.nanoTime() < until) {
+            Thread.onSpinWait();
+        }
+    }
+
+    /** Between writes of a long sending phase: read what arrived meanwhile, so its arrival time is right. */
+    private void pollDuringSends() {
+        if (++writesSincePoll < 32) {
+            return;
+        }
+        writesSincePoll = 0;
+        long now = System.nanoTime();
+        if (now - lastPollNanos < POLL_NANOS) {
+            return;
+        }
+        lastPollNanos = now;
+        try {
+            selector.selectNow(onReady);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    /** Parses and answers the requests whose bytes were read in this turn. */
+    private void processQueued() {
+        Conn c;
+        while ((c = toProcess.poll()) != null) {
+            c.queued = false;
+            if (!c.closed) {
+                c.processRequests(c.arrivalNanos);
+            }
+        }
+    }
+
     private long nextDue() {
-        long next = due.isEmpty() ? Long.MAX_VALUE : due.peek().dueNanos;
+        long next = due.peekKey();
         if (engine != null) {
             next = Math.min(next, engine.nextEventNanos());
         }
@@ -262,7 +318,7 @@ public final class MockServer implements AutoCloseable {
     /** Streams on the fixed schedule, whole answers and stall releases that are due. */
     private void sendDue(long now) {
         long itl = config.itlNanos();
-        while (!due.isEmpty() && due.peek().dueNanos <= now) {
+        while (due.peekKey() <= now) {
             Stream s = due.poll();
             if (s.done || s.conn.closed) {
                 continue;
@@ -416,8 +472,11 @@ public final class MockServer implements AutoCloseable {
         if (out.hasRemaining()) {
             s.conn.write(out);
         }
-        if (tokens > 0) {
+        pollDuringSends();
+        if (tokens > 0 && !s.warmup) {
             stats.tokensWritten(tokens, dueNanos, now, s.arrivalNanos, s.lastWriteNanos, s.lastDueNanos);
+        }
+        if (tokens > 0) {
             s.lastWriteNanos = now;
             s.lastDueNanos = dueNanos;
         }
@@ -430,7 +489,9 @@ public final class MockServer implements AutoCloseable {
             s.conn.close(); // the answer never comes
             return;
         }
-        stats.wholeWritten(s.format.maxTokens(), s.dueNanos, now, s.arrivalNanos);
+        if (!s.warmup) {
+            stats.wholeWritten(s.format.maxTokens(), s.dueNanos, now, s.arrivalNanos);
+        }
         stats.requestFinished(s.arrivalNanos, now);
         s.conn.write(ByteBuffer.wrap(wholeAnswer(s)));
         s.conn.streamEnded();
@@ -490,6 +551,8 @@ public final class MockServer implements AutoCloseable {
         int held;
         long heldDueNanos;
         ObjectNode kvTransferParams;
+        /** A warm-up request: served, but left out of the ground truth. */
+        boolean warmup;
 
         Stream(Conn conn, StreamFormat format, long arrivalNanos, boolean streaming, boolean close,
                 Faults.Decision fault) {
@@ -511,6 +574,9 @@ public final class MockServer implements AutoCloseable {
         Stream stream;
         boolean closeAfterWrite;
         boolean closed;
+        /** When the last bytes of input were read. */
+        long arrivalNanos;
+        boolean queued;
 
         Conn(SocketChannel channel) {
             this.channel = channel;
@@ -534,7 +600,7 @@ public final class MockServer implements AutoCloseable {
                 if (n == 0) {
                     break;
                 }
-                long arrival = System.nanoTime();
+                arrivalNanos = System.nanoTime();
                 buf.flip();
                 if (in.remaining() < n) {
                     int need = in.position() + n;
@@ -548,7 +614,10 @@ public final class MockServer implements AutoCloseable {
                     in = grown;
                 }
                 in.put(buf);
-                processRequests(arrival);
+                if (!queued) {
+                    queued = true;
+                    toProcess.add(this);
+                }
                 if (closed || n < buf.capacity()) {
                     break;
                 }
@@ -577,6 +646,7 @@ public final class MockServer implements AutoCloseable {
                 long contentLength = 0;
                 boolean close = requestLine[2].equals("HTTP/1.0");
                 int rank = -1;
+                boolean warmup = false;
                 for (int i = 1; i < lines.length; i++) {
                     int colon = lines[i].indexOf(':');
                     if (colon <= 0) {
@@ -597,6 +667,7 @@ public final class MockServer implements AutoCloseable {
                             respondError(411, "chunked request bodies are not supported; send Content-Length", true);
                             return;
                         }
+                        case "x-bench-warmup" -> warmup = true;
                         case "x-data-parallel-rank" -> {
                             try {
                                 rank = Integer.parseInt(value);
@@ -630,11 +701,12 @@ public final class MockServer implements AutoCloseable {
                 if (close) {
                     closeAfterWrite = true;
                 }
-                handle(requestLine[0], requestLine[1], body, arrival, close, rank);
+                handle(requestLine[0], requestLine[1], body, arrival, close, rank, warmup);
             }
         }
 
-        void handle(String method, String target, byte[] body, long arrival, boolean close, int rank) {
+        void handle(String method, String target, byte[] body, long arrival, boolean close, int rank,
+                boolean warmup) {
             String path = target;
             int q = path.indexOf('?');
             if (q >= 0) {
@@ -654,9 +726,9 @@ public final class MockServer implements AutoCloseable {
                     case "/tokenize" -> requirePost(method, () -> respondJson(200, tokenize(parse(body)), close));
                     case "/detokenize" -> requirePost(method, () -> respondJson(200, detokenize(parse(body)), close));
                     case "/v1/completions" ->
-                        requirePost(method, () -> completion(parse(body), false, arrival, close, rank));
+                        requirePost(method, () -> completion(parse(body), false, arrival, close, rank, warmup));
                     case "/v1/chat/completions" ->
-                        requirePost(method, () -> completion(parse(body), true, arrival, close, rank));
+                        requirePost(method, () -> completion(parse(body), true, arrival, close, rank, warmup));
                     default -> respondError(404, "no route for " + method + " " + path, close);
                 }
             } catch (BadRequest e) {
@@ -720,7 +792,8 @@ public final class MockServer implements AutoCloseable {
             return o;
         }
 
-        private void completion(JsonNode req, boolean chat, long arrival, boolean close, int rank) {
+        private void completion(JsonNode req, boolean chat, long arrival, boolean close, int rank,
+                boolean warmup) {
             String model = req.path("model").asText(config.model());
             if (req.has("model") && !model.equals(config.model())) {
                 throw new BadRequest(404, "The model `" + model + "` does not exist.");
@@ -771,6 +844,10 @@ public final class MockServer implements AutoCloseable {
                     createdEpochSeconds, promptTokens, maxTokens, includeUsage, continuous, (int) id,
                     config.usageInLastChunk());
             Stream s = new Stream(this, format, arrival, streaming, close, fault);
+            s.warmup = warmup;
+            if (warmup) {
+                stats.warmupRequests++;
+            }
             stats.promptTokens += promptTokens;
             JsonNode kv = req.path("kv_transfer_params");
             boolean remotePrefilled = config.role() == MockConfig.Role.DECODE && kv.path("do_remote_prefill")
@@ -840,7 +917,7 @@ public final class MockServer implements AutoCloseable {
                 }
                 return;
             }
-            processRequests(System.nanoTime());
+            processRequests(arrivalNanos);
         }
 
         void respondJson(int status, ObjectNode body, boolean close) {
@@ -960,6 +1037,7 @@ public final class MockServer implements AutoCloseable {
     private ObjectNode groundTruth() {
         ObjectNode o = mapper.createObjectNode();
         o.put("requests", stats.requests);
+        o.put("warmup_requests", stats.warmupRequests);
         o.put("streams_started", stats.streamsStarted);
         o.put("finished", stats.finished);
         o.put("tokens_sent", stats.tokensSent);

@@ -27,6 +27,7 @@ final class MockStats {
     final PromHistogram itlSeconds = new PromHistogram(ITL_BUCKETS);
     final PromHistogram e2eSeconds = new PromHistogram(E2E_BUCKETS);
     long requests;
+    long warmupRequests;
     long streamsStarted;
     long tokensSent;
     long promptTokens;
@@ -43,6 +44,7 @@ final class MockStats {
         itlSeconds.reset();
         e2eSeconds.reset();
         requests = 0;
+        warmupRequests = 0;
         streamsStarted = 0;
         tokensSent = 0;
         promptTokens = 0;

@@ -220,9 +220,23 @@ final class StreamFormat {
     }
 
     static int digits(long v) {
-        int n = 1;
-        while (v >= 10) {
-            v /= 10;
+        if (v < 10) {
+            return 1;
+        }
+        if (v < 100) {
+            return 2;
+        }
+        if (v < 1000) {
+            return 3;
+        }
+        if (v < 10_000) {
+            return 4;
+        }
+        if (v < 100_000) {
+            return 5;
+        }
+        int n = 6;
+        for (long p = 1_000_000; v >= p && n < 19; p *= 10) {
             n++;
         }
         return n;

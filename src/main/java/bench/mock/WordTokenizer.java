@@ -92,13 +92,8 @@ public final class WordTokenizer {
         int n = text.length();
         int i = 0;
         while (i < n) {
-            while (i < n && Character.isWhitespace(text.charAt(i))) {
-                i++;
-            }
-            int start = i;
-            while (i < n && !Character.isWhitespace(text.charAt(i))) {
-                i++;
-            }
+            int start = skip(text, i, true);
+            i = skip(text, start, false);
             if (start == i) {
                 break;
             }
@@ -115,9 +110,34 @@ public final class WordTokenizer {
         return out.toArray();
     }
 
+    /** The first index at or after {@code from} whose character is not (or, with {@code whitespace} false, is) whitespace. */
+    private static int skip(CharSequence text, int from, boolean whitespace) {
+        int i = from;
+        int n = text.length();
+        while (i < n && Character.isWhitespace(text.charAt(i)) == whitespace) {
+            i++;
+        }
+        return i;
+    }
+
     /** Number of tokens in {@code text}, without building the id array. */
     public int count(CharSequence text) {
-        return encode(text).length;
+        int n = text.length();
+        int tokens = 0;
+        int i = 0;
+        StringBuilder word = new StringBuilder(16);
+        while (i < n) {
+            int start = skip(text, i, true);
+            i = skip(text, start, false);
+            if (start == i) {
+                break;
+            }
+            word.setLength(0);
+            word.append(text, start, i);
+            // a known word is one token, anything else is spelled out character by character
+            tokens += ids.containsKey(word.toString()) ? 1 : i - start;
+        }
+        return tokens;
     }
 
     public String decode(int[] tokens) {

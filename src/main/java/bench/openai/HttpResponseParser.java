@@ -19,7 +19,7 @@ public final class HttpResponseParser {
         void onHeadersComplete(Headers headers);
 
         /** Body bytes [from, to) of {@code buf}; valid only during the call. */
-        void onBody(ByteBuffer buf, int from, int to);
+        void onBody(byte[] buf, int from, int to);
 
         void onMessageComplete();
     }
@@ -79,8 +79,22 @@ public final class HttpResponseParser {
         return state == State.DONE && !connectionClose;
     }
 
-    /** Consumes {@code buf[from, to)}; returns how many bytes belonged to this response. */
+    /**
+     * Consumes {@code buf[from, to)} (absolute buffer indexes); returns how many bytes belonged
+     * to this response. A heap buffer is parsed in place; a direct one is copied first.
+     */
     public int feed(ByteBuffer buf, int from, int to) throws ParseException {
+        if (buf.hasArray()) {
+            int off = buf.arrayOffset();
+            return feed(buf.array(), off + from, off + to);
+        }
+        byte[] copy = new byte[to - from];
+        buf.get(from, copy, 0, copy.length);
+        return feed(copy, 0, copy.length);
+    }
+
+    /** Consumes {@code buf[from, to)}; returns how many bytes belonged to this response. */
+    public int feed(byte[] buf, int from, int to) throws ParseException {
         int pos = from;
         while (pos < to && state != State.DONE) {
             switch (state) {
@@ -128,9 +142,9 @@ public final class HttpResponseParser {
     }
 
     /** Appends bytes up to and including LF to {@link #line}; returns the position after LF, or -1. */
-    private int readLine(ByteBuffer buf, int pos, int to) throws ParseException {
+    private int readLine(byte[] buf, int pos, int to) throws ParseException {
         int i = pos;
-        while (i < to && buf.get(i) != '\n') {
+        while (i < to && buf[i] != '\n') {
             i++;
         }
         int n = i - pos;
@@ -140,7 +154,7 @@ public final class HttpResponseParser {
         if (lineLen + n > line.length) {
             line = java.util.Arrays.copyOf(line, Math.max(line.length * 2, lineLen + n));
         }
-        buf.get(pos, line, lineLen, n);
+        System.arraycopy(buf, pos, line, lineLen, n);
         lineLen += n;
         if (i == to) {
             return -1;

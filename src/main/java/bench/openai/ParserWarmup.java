@@ -31,16 +31,15 @@ public final class ParserWarmup {
             public void onHeadersComplete(HttpResponseParser.Headers headers) {}
 
             @Override
-            public void onBody(ByteBuffer buf, int from, int to) {
+            public void onBody(byte[] buf, int from, int to) {
                 sse.feed(buf, from, to);
             }
 
             @Override
             public void onMessageComplete() {}
         });
-        ByteBuffer direct = ByteBuffer.allocateDirect(response.capacity());
-        direct.put(response.duplicate()).flip();
-        int len = direct.limit();
+        byte[] bytes = response.array();
+        int len = bytes.length;
         for (int s = 0; s < streams; s++) {
             http.reset();
             sse.reset();
@@ -48,7 +47,7 @@ public final class ParserWarmup {
             int step = 17 + (s % 7) * 61;
             try {
                 for (int pos = 0; pos < len; pos += step) {
-                    http.feed(direct, pos, Math.min(len, pos + step));
+                    http.feed(bytes, pos, Math.min(len, pos + step));
                 }
             } catch (HttpResponseParser.ParseException e) {
                 throw new IllegalStateException("warm-up stream did not parse: " + e.getMessage(), e);

@@ -2,6 +2,7 @@ package bench.openai;
 
 import bench.BenchException;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.ByteArrayOutputStream;
@@ -21,6 +22,9 @@ import java.util.Map;
  */
 public final class RequestEncoder {
 
+    /** Header marking warm-up requests. */
+    public static final String WARMUP_HEADER = "x-bench-warmup";
+
     /** The OpenAI API flavour, from the endpoint path. */
     public enum Api { COMPLETIONS, CHAT }
 
@@ -31,6 +35,10 @@ public final class RequestEncoder {
     private final boolean continuousUsage;
     private final ObjectNode extraBody;
     private final byte[] head;
+    /** The body around the prompt, when it can be spliced without a JSON tree (null otherwise). */
+    private final byte[] bodyBeforePrompt;
+    private final byte[] bodyAfterPromptBeforeMax;
+    private final byte[] bodyEnd;
 
     /**
      * @param path            API path, e.g. {@code /v1/completions}
@@ -62,6 +70,38 @@ public final class RequestEncoder {
         sb.append("POST ").append(endpoint.target(path)).append(" HTTP/1.1\r\n");
         h.forEach((k, v) -> sb.append(k).append(": ").append(v).append("\r\n"));
         this.head = sb.toString().getBytes(StandardCharsets.UTF_8);
+        // the fast path: the body's constant parts, encoded once; the extra body may not touch our keys
+        boolean spliceable = true;
+        for (String k : new String[] {"model", "prompt", "messages", "max_tokens", "max_completion_tokens", "stream",
+            "stream_options", "ignore_eos"}) {
+            spliceable &= !this.extraBody.has(k);
+        }
+        if (spliceable) {
+            String modelJson = new String(JsonStringEncoder.getInstance().quoteAsUTF8(model), StandardCharsets.UTF_8);
+            String before = "{\"model\":\"" + modelJson + "\","
+                    + (api == Api.CHAT ? "\"messages\":[{\"role\":\"user\",\"content\":\"" : "\"prompt\":\"");
+            String afterPrompt = api == Api.CHAT ? "\"}],\"max_completion_tokens\":" : "\",\"max_tokens\":";
+            StringBuilder end = new StringBuilder(",\"stream\":true,\"stream_options\":{\"include_usage\":true");
+            if (continuousUsage) {
+                end.append(",\"continuous_usage_stats\":true");
+            }
+            end.append('}');
+            if (ignoreEos) {
+                end.append(",\"ignore_eos\":true");
+            }
+            String extra = this.extraBody.toString();
+            if (this.extraBody.size() > 0) {
+                end.append(',').append(extra, 1, extra.length() - 1);
+            }
+            end.append('}');
+            this.bodyBeforePrompt = before.getBytes(StandardCharsets.UTF_8);
+            this.bodyAfterPromptBeforeMax = afterPrompt.getBytes(StandardCharsets.UTF_8);
+            this.bodyEnd = end.toString().getBytes(StandardCharsets.UTF_8);
+        } else {
+            this.bodyBeforePrompt = null;
+            this.bodyAfterPromptBeforeMax = null;
+            this.bodyEnd = null;
+        }
     }
 
     public static Api apiOf(String path) {
@@ -107,18 +147,47 @@ public final class RequestEncoder {
 
     /** Complete request bytes: request line, headers, x-request-id, Content-Length, body. */
     public byte[] encode(String prompt, int maxTokens, String requestId) {
-        byte[] json;
-        try {
-            json = mapper.writeValueAsBytes(body(prompt, maxTokens));
-        } catch (JsonProcessingException e) {
-            throw new BenchException("cannot encode request body: " + e.getMessage(), e);
-        }
+        return encode(prompt, maxTokens, requestId, false);
+    }
+
+    /**
+     * @param warmup mark the request as a warm-up ({@code x-bench-warmup: 1}): servers ignore the
+     *               header; bench's mock leaves such requests out of its ground truth
+     */
+    public byte[] encode(String prompt, int maxTokens, String requestId, boolean warmup) {
+        byte[] json = bodyBytes(prompt, maxTokens);
         ByteArrayOutputStream out = new ByteArrayOutputStream(head.length + json.length + 96);
         out.writeBytes(head);
-        out.writeBytes(("x-request-id: " + requestId + "\r\nContent-Length: " + json.length + "\r\n\r\n")
-                .getBytes(StandardCharsets.US_ASCII));
+        out.writeBytes(("x-request-id: " + requestId + (warmup ? "\r\n" + WARMUP_HEADER + ": 1" : "")
+                + "\r\nContent-Length: " + json.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
         out.writeBytes(json);
         return out.toByteArray();
+    }
+
+    /**
+     * The body's bytes. The constant parts are spliced around the escaped prompt, which keeps
+     * a million-request run from building a million JSON trees; the same bytes as
+     * {@link #body} serialised, which stays the reference (and the path when the extra body
+     * overrides one of the fields bench sets).
+     */
+    byte[] bodyBytes(String prompt, int maxTokens) {
+        if (bodyBeforePrompt == null) {
+            try {
+                return mapper.writeValueAsBytes(body(prompt, maxTokens));
+            } catch (JsonProcessingException e) {
+                throw new BenchException("cannot encode request body: " + e.getMessage(), e);
+            }
+        }
+        byte[] p = JsonStringEncoder.getInstance().quoteAsUTF8(prompt);
+        byte[] max = Integer.toString(maxTokens).getBytes(StandardCharsets.US_ASCII);
+        byte[] out = new byte[bodyBeforePrompt.length + p.length + bodyAfterPromptBeforeMax.length + max.length
+                + bodyEnd.length];
+        int i = 0;
+        for (byte[] part : new byte[][] {bodyBeforePrompt, p, bodyAfterPromptBeforeMax, max, bodyEnd}) {
+            System.arraycopy(part, 0, out, i, part.length);
+            i += part.length;
+        }
+        return out;
     }
 
     private static void validateHeader(String name, String value) {

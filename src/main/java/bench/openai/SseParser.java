@@ -48,13 +48,25 @@ public final class SseParser {
         eventName = null;
     }
 
-    /** Parses bytes [from, to) of {@code buf}. */
+    /** Parses bytes [from, to) (absolute indexes) of {@code buf}; a direct buffer is copied first. */
     public void feed(ByteBuffer buf, int from, int to) {
+        if (buf.hasArray()) {
+            int off = buf.arrayOffset();
+            feed(buf.array(), off + from, off + to);
+            return;
+        }
+        byte[] copy = new byte[to - from];
+        buf.get(from, copy, 0, copy.length);
+        feed(copy, 0, copy.length);
+    }
+
+    /** Parses bytes [from, to) of {@code buf}. */
+    public void feed(byte[] buf, int from, int to) {
         int pos = from;
         while (pos < to) {
             if (afterCr) {
                 afterCr = false;
-                if (buf.get(pos) == '\n') {
+                if (buf[pos] == '\n') {
                     pos++;
                     continue;
                 }
@@ -62,7 +74,7 @@ public final class SseParser {
             int i = pos;
             byte b = 0;
             while (i < to) {
-                b = buf.get(i);
+                b = buf[i];
                 if (b == '\n' || b == '\r') {
                     break;
                 }
@@ -78,11 +90,6 @@ public final class SseParser {
         }
     }
 
-    /** Convenience for tests and heap buffers. */
-    public void feed(byte[] bytes, int from, int to) {
-        feed(ByteBuffer.wrap(bytes), from, to);
-    }
-
     /**
      * The stream ended. A last event not followed by an empty line is dispatched anyway
      * (servers that end with {@code data: [DONE]} and no blank line are common).
@@ -94,7 +101,7 @@ public final class SseParser {
         dispatch();
     }
 
-    private void append(ByteBuffer buf, int from, int n) {
+    private void append(byte[] buf, int from, int n) {
         if (n == 0) {
             return;
         }
@@ -108,7 +115,7 @@ public final class SseParser {
         if (lineLen + n > line.length) {
             line = Arrays.copyOf(line, Math.max(line.length * 2, lineLen + n));
         }
-        buf.get(from, line, lineLen, n);
+        System.arraycopy(buf, from, line, lineLen, n);
         lineLen += n;
     }
 

@@ -69,7 +69,9 @@ public final class StreamClient implements AutoCloseable {
     private final InetSocketAddress address;
     private final Selector selector;
     private final Alarm alarm;
-    private final ByteBuffer readBuffer = ByteBuffer.allocateDirect(READ_BUFFER_BYTES);
+    /** Heap-backed so the parsers scan a plain array; the JDK copies from its own direct buffer. */
+    private final ByteBuffer readBuffer = ByteBuffer.allocate(READ_BUFFER_BYTES);
+    private final java.util.function.Consumer<SelectionKey> onReady = this::onReady;
     private final EventScanner scanner = new EventScanner();
     private final EventFields fields = new EventFields();
     private final ArrayDeque<Conn> idle = new ArrayDeque<>();
@@ -192,25 +194,27 @@ public final class StreamClient implements AutoCloseable {
             }
             long deadline = Math.min(next, nextTimeoutScan);
             long wait = deadline - System.nanoTime();
+            selectedNanos = 0;
             if (wait <= SPIN_NANOS) {
                 alarm.disarm();
-                selector.selectNow();
+                selector.selectNow(onReady);
             } else {
                 if (next != Long.MAX_VALUE && next <= deadline) {
                     alarm.arm(next);
                 } else {
                     alarm.disarm();
                 }
-                selector.select(Math.max(1, TimeUnit.NANOSECONDS.toMillis(wait + 999_999)));
-            }
-            selectedNanos = System.nanoTime();
-            Iterator<SelectionKey> it = selector.selectedKeys().iterator();
-            while (it.hasNext()) {
-                SelectionKey key = it.next();
-                it.remove();
-                ((Conn) key.attachment()).ready(key);
+                selector.select(onReady, Math.max(1, TimeUnit.NANOSECONDS.toMillis(wait + 999_999)));
             }
         }
+    }
+
+    /** A ready key of this loop turn; the turn's time is taken at the first one. */
+    private void onReady(SelectionKey key) {
+        if (selectedNanos == 0) {
+            selectedNanos = System.nanoTime();
+        }
+        ((Conn) key.attachment()).ready(key);
     }
 
     /** Fails every request still in flight with {@code kind}, closing their connections. */
@@ -649,7 +653,7 @@ public final class StreamClient implements AutoCloseable {
             readNanos = now;
             responseStarted = true;
             try {
-                http.feed(buf, 0, n);
+                http.feed(buf.array(), 0, n);
             } catch (HttpResponseParser.ParseException e) {
                 fail(now, FailureKind.MALFORMED, "bad HTTP response: " + e.getMessage(), false);
                 return false;
@@ -699,13 +703,13 @@ public final class StreamClient implements AutoCloseable {
         }
 
         @Override
-        public void onBody(ByteBuffer buf, int from, int to) {
+        public void onBody(byte[] buf, int from, int to) {
             if (streaming) {
                 sse.feed(buf, from, to);
             } else {
                 int n = Math.min(to - from, errorBody.length - errorBodyLen);
                 if (n > 0) {
-                    buf.get(from, errorBody, errorBodyLen, n);
+                    System.arraycopy(buf, from, errorBody, errorBodyLen, n);
                     errorBodyLen += n;
                 }
             }

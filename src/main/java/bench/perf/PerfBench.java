@@ -104,6 +104,8 @@ public final class PerfBench {
         if (p.concurrency() > 0) {
             cmd.addAll(List.of("--max-concurrency", String.valueOf(p.concurrency())));
         }
+        // warm both JITs on this point's own workload first; the mock leaves warm-ups out of its ground truth
+        cmd.addAll(List.of("--num-warmups", String.valueOf(warmups(p))));
         if (p.custom()) {
             Path data = out.resolve("perf-prompts.jsonl");
             Files.writeString(data, "{\"prompt\": \"kalo mine ruta zovi pesu dafi gohu jabe\"}\n"
@@ -132,6 +134,11 @@ public final class PerfBench {
                 row.mockLatenessP99Ms());
         log.flush();
         return row;
+    }
+
+    static int warmups(PerfPoint p) {
+        int n = p.concurrency() > 0 ? p.concurrency() : 256;
+        return Math.max(16, Math.min(n, 1024));
     }
 
     private Process startMock(double ttftMs, double itlMs) throws IOException, InterruptedException {

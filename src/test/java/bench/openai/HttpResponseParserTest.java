@@ -48,14 +48,12 @@ class HttpResponseParserTest {
         }
 
         @Override
-        public void onBody(ByteBuffer buf, int from, int to) {
+        public void onBody(byte[] buf, int from, int to) {
             if (!open || !headersSeen) {
                 fail("onBody outside a response body");
             }
             assertTrue(from <= to, "from <= to");
-            for (int i = from; i < to; i++) {
-                body.write(buf.get(i));
-            }
+            body.write(buf, from, to - from);
         }
 
         @Override
