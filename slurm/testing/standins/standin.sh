@@ -92,10 +92,17 @@ record() {
     esac
   done < <(compgen -e | sort)
   env_json+="}"
-  file="$dir/$(this_host)-$tool-$$.json"
+  # each piece in its own assignment, so that a substitution cut short (a signal during a
+  # shutdown) stops here under set -e instead of leaving a hole in the JSON
+  local host tool_json host_json cwd_json exec_json
+  host=$(this_host)
+  tool_json=$(json_string "$tool")
+  host_json=$(json_string "$host")
+  cwd_json=$(json_string "$PWD")
+  exec_json=$(json_array "$@")
+  file="$dir/$host-$tool-$$.json"
   printf '{"tool":%s,"hostname":%s,"pid":%s,"cwd":%s,"argv":%s,"env":%s,"exec":%s}\n' \
-    "$(json_string "$tool")" "$(json_string "$(this_host)")" "$$" "$(json_string "$PWD")" \
-    "$argv" "$env_json" "$(json_array "$@")" >"$file.tmp"
+    "$tool_json" "$host_json" "$$" "$cwd_json" "$argv" "$env_json" "$exec_json" >"$file.tmp"
   mv "$file.tmp" "$file"
 }
 

@@ -4,6 +4,7 @@ import bench.BenchException;
 import bench.mock.EngineConfig;
 import bench.mock.Faults;
 import bench.mock.MockConfig;
+import bench.load.JitSettle;
 import bench.load.SelfWarmup;
 import bench.mock.MockServer;
 import java.io.IOException;
@@ -205,6 +206,7 @@ final class MockCommand implements Callable<Integer> {
         MockConfig config = config();
         // compile the serving paths before listening, so the first real streams are on time
         SelfWarmup.run();
+        JitSettle.await();
         try (MockServer server = new MockServer(config).start();
                 Signals signals = new Signals(() -> new Thread(server::close).start(), parent.env().handleSignals())) {
             var out = spec.commandLine().getOut();

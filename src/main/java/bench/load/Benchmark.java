@@ -20,7 +20,6 @@ import java.util.function.Consumer;
  * {@link StreamClient}; the arithmetic lives in {@link RequestAccounting}.
  */
 public final class Benchmark {
-    private static final int FEED_LOOKAHEAD = 4096;
     private static final int TOKEN_ARRAY_HINT = 4096;
 
     private final Endpoint endpoint;
@@ -53,7 +52,12 @@ public final class Benchmark {
     public RunOutcome run() {
         if (client.selfWarmup()) {
             progress.phase("Warming up the client (JIT) against an embedded mock on 127.0.0.1...");
-            SelfWarmup.run();
+            try {
+                SelfWarmup.run();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new BenchException("interrupted while warming up", 130, e);
+            }
         }
         try (StreamClient stream = new StreamClient(endpoint, client.insecureTls())) {
             control.onWakeup(stream::wakeup);
@@ -65,7 +69,7 @@ public final class Benchmark {
             }
             if (control.stopRequested()) {
                 return new RunOutcome(new RunMetrics(), clock.millis(), 0, 0, 0, 0, config.numPrompts(), true, -1, 0,
-                        0, new LatencyRecorder(), null);
+                        0, new LatencyRecorder(), -1, null);
             }
             return mainRun(stream);
         } catch (IOException e) {
@@ -79,12 +83,13 @@ public final class Benchmark {
         long[] offsets = config.schedule();
         int n = offsets.length;
         RunMetrics metrics = new RunMetrics();
-        try (RequestFeed feed = new RequestFeed(n, FEED_LOOKAHEAD, this::prepare)) {
-            feed.awaitReady(Math.min(n, FEED_LOOKAHEAD));
+        try (RequestFeed feed = new RequestFeed(n, RequestFeed.defaultBudgetBytes(), this::prepare)) {
+            feed.awaitReady();
             int pool = preconnectCount();
             if (pool > 0) {
                 client.preconnect(pool, 10_000_000_000L);
             }
+            settleJit();
             progress.phase("Starting main benchmark run (" + n + " requests)...");
             LoadDriver driver = new LoadDriver(client, feed, offsets, config.maxConcurrency(),
                     config.requestTimeout().toNanos(), config.interruptGrace().toNanos(), metrics, control, details,
@@ -92,7 +97,8 @@ public final class Benchmark {
             client.stats().readerLag.reset();
             long readsBefore = client.stats().reads;
             long tokensBefore = client.stats().tokens;
-            long cpuBefore = processCpuNanos();
+            long cpuBefore = JitSettle.processCpuNanos();
+            long jitBefore = JitSettle.compilerCpuNanos();
             java.util.Map<String, Long> threadsBefore = ThreadCpu.snapshot();
             long startEpoch = clock.millis();
             Thread reporter = startReporter(driver);
@@ -107,7 +113,8 @@ public final class Benchmark {
                 }
                 progress.end();
             }
-            long cpu = cpuBefore < 0 ? -1 : processCpuNanos() - cpuBefore;
+            long cpu = cpuBefore < 0 ? -1 : JitSettle.processCpuNanos() - cpuBefore;
+            long jit = jitBefore < 0 ? -1 : (JitSettle.compilerCpuNanos() - jitBefore) / 1_000_000;
             if (Boolean.getBoolean("bench.debug.threads")) {
                 ThreadCpu.report(threadsBefore, ThreadCpu.snapshot(), System.err);
             }
@@ -115,13 +122,26 @@ public final class Benchmark {
             return new RunOutcome(metrics, startEpoch, duration, n == 0 ? 0 : offsets[n - 1],
                     driver.lastSendOffsetNanos(), n - driver.notSent(),
                     driver.notSent(), driver.stopped(), cpu, client.stats().reads - readsBefore,
-                    client.stats().tokens - tokensBefore, client.stats().readerLag, null);
+                    client.stats().tokens - tokensBefore, client.stats().readerLag, jit, null);
+        }
+    }
+
+    /** After warm-up and connection set-up: let the JIT finish compiling before the clock starts. */
+    private void settleJit() {
+        if (!client.selfWarmup() && config.numWarmups() == 0) {
+            return;
+        }
+        try {
+            JitSettle.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new BenchException("interrupted while waiting for the JIT to settle", 130, e);
         }
     }
 
     /**
      * Connections to open before the clock starts: as many as will be in flight at once when
-     * that is known (the concurrency limit, or every request for rate inf), at most 4096.
+     * that is known (the concurrency limit, or every request for rate inf), at most 16384.
      */
     private int preconnectCount() {
         int n = config.numPrompts();
@@ -130,7 +150,7 @@ public final class Benchmark {
         } else if (!Double.isInfinite(config.requestRate()) || config.rampUp() != null) {
             return 0;
         }
-        return Math.min(n, 4096);
+        return Math.min(n, 16384);
     }
 
     private RequestFeed.Prepared prepare(int index) {
@@ -169,7 +189,7 @@ public final class Benchmark {
         Sample s = source.get(0);
         RequestRecord[] done = new RequestRecord[1];
         String prefix = config.requestIdPrefix() + "ready-";
-        try (RequestFeed feed = new RequestFeed(1, 1, i -> new RequestFeed.Prepared(0,
+        try (RequestFeed feed = new RequestFeed(1, RequestFeed.defaultBudgetBytes(), i -> new RequestFeed.Prepared(0,
                 encoder.encode(s.prompt(), s.outputTokens(), prefix + "0", true), s.promptTokens(),
                 s.outputTokens()))) {
             LoadDriver driver = new LoadDriver(client, feed, new long[1], 1, config.requestTimeout().toNanos(),
@@ -186,7 +206,7 @@ public final class Benchmark {
         Sample s = source.get(0);
         RunMetrics scratch = new RunMetrics();
         int conc = config.maxConcurrency() == 0 ? n : Math.min(n, config.maxConcurrency());
-        try (RequestFeed feed = new RequestFeed(n, Math.min(n, FEED_LOOKAHEAD), i -> new RequestFeed.Prepared(i,
+        try (RequestFeed feed = new RequestFeed(n, RequestFeed.defaultBudgetBytes(), i -> new RequestFeed.Prepared(i,
                 encoder.encode(s.prompt(), s.outputTokens(), config.requestIdPrefix() + "warmup-" + i, true),
                 s.promptTokens(), s.outputTokens()))) {
             LoadDriver driver = new LoadDriver(client, feed, new long[n], conc, config.requestTimeout().toNanos(),
@@ -215,14 +235,6 @@ public final class Benchmark {
             }
         });
         return t;
-    }
-
-    private static long processCpuNanos() {
-        var os = ManagementFactory.getOperatingSystemMXBean();
-        if (os instanceof com.sun.management.OperatingSystemMXBean sun) {
-            return sun.getProcessCpuTime();
-        }
-        return -1;
     }
 
     private static void sleepQuietly(long ms) {

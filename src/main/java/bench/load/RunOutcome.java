@@ -17,15 +17,16 @@ import bench.metrics.RunMetrics;
  * @param reads            socket reads on the streaming path
  * @param tokensRead       tokens counted on the streaming path (all requests)
  * @param readerLag        per read: how long a readable socket waited within the loop turn
+ * @param jitCpuMillis CPU the JIT compiler threads used during the main run, -1 if unknown
  * @param serverMetrics    change of the server's /metrics series over the run, or null when not scraped
  */
 public record RunOutcome(RunMetrics metrics, long startEpochMillis, long durationNanos, long scheduleNanos,
         long lastSendNanos, int sent, int notSent, boolean interrupted, long cpuNanos, long reads, long tokensRead,
-        bench.metrics.LatencyRecorder readerLag, java.util.Map<String, Double> serverMetrics) {
+        bench.metrics.LatencyRecorder readerLag, long jitCpuMillis, java.util.Map<String, Double> serverMetrics) {
 
     public RunOutcome withServerMetrics(java.util.Map<String, Double> deltas) {
         return new RunOutcome(metrics, startEpochMillis, durationNanos, scheduleNanos, lastSendNanos, sent, notSent,
                 interrupted,
-                cpuNanos, reads, tokensRead, readerLag, deltas == null ? null : java.util.Map.copyOf(deltas));
+                cpuNanos, reads, tokensRead, readerLag, jitCpuMillis, deltas == null ? null : java.util.Map.copyOf(deltas));
     }
 }

@@ -33,7 +33,7 @@ public final class SelfWarmup {
             Sample sample = new Sample("kalo mine ruta zovi pesu dafi gohu jabe", 8, tokens);
             RunMetrics metrics = new RunMetrics();
             try (StreamClient client = new StreamClient(endpoint);
-                    RequestFeed feed = new RequestFeed(requests, Math.min(requests, 4096),
+                    RequestFeed feed = new RequestFeed(requests, RequestFeed.defaultBudgetBytes(),
                             i -> new RequestFeed.Prepared(i, encoder.encode(sample.prompt(), tokens, "warmup-" + i, true),
                                     sample.promptTokens(), tokens))) {
                 LoadDriver driver = new LoadDriver(client, feed, new long[requests], concurrency, 10_000_000_000L,
@@ -46,8 +46,16 @@ public final class SelfWarmup {
         }
     }
 
-    /** The default burst: enough calls for the C2 compiler on the per-token paths. */
-    public static long run() {
-        return run(1500, 64, 24);
+    /**
+     * The default: two bursts with a pause for the compiler between them. The first gets the
+     * per-token paths compiled; while its compilations are queued, C2 raises its thresholds, so
+     * the per-request paths (a few thousand calls) are compiled only after the second burst.
+     * Without it they were compiled during the measured run: half a second of compiler CPU on
+     * the client's core in a five-second run.
+     */
+    public static long run() throws InterruptedException {
+        long done = run(4000, 64, 8);
+        JitSettle.await();
+        return done + run(4000, 64, 8);
     }
 }

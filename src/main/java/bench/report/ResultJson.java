@@ -108,6 +108,7 @@ public final class ResultJson {
         check.put("reader_lag_p99_ms", sc.readerLagP99Ms());
         check.put("cpu_cores_used", sc.cpuUtilization());
         check.put("tokens_per_read", sc.tokensPerRead());
+        check.put("jit_cpu_ms", sc.jitCpuMs());
         var reasons = check.putArray("reasons");
         sc.reasons().forEach(reasons::add);
         if (r.serverMetrics() != null) {

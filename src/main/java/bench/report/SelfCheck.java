@@ -11,15 +11,20 @@ import java.util.Locale;
  * @param readerLagP99Ms    how long readable sockets waited in a loop turn (p99)
  * @param cpuUtilization    client process CPU over the run, in cores (1.0 = one core busy)
  * @param tokensPerRead     tokens per socket read (more than one: tokens arrived together)
+ * @param jitCpuMs      CPU the JIT compiler used during the run, -1 if unknown (compiler
+ *                          threads share the client's cores: much of it means the run measured a
+ *                          warming JVM)
  * @param reasons           why the results may be distorted; empty when they look clean
  */
 public record SelfCheck(double sendLatenessP99Ms, double readerLagP99Ms, double cpuUtilization,
-        double tokensPerRead, List<String> reasons) {
+        double tokensPerRead, double jitCpuMs, List<String> reasons) {
 
     /** Above this, a lateness or lag says the client fell behind. */
     public static final double MAX_LAG_MS = 1.0;
     /** Above this share of a core the event loop may be the bottleneck. */
     public static final double MAX_CPU = 0.85;
+    /** Above this share of the run's wall time in compiler CPU, the JIT competed with the event loop. */
+    public static final double MAX_JIT_SHARE = 0.05;
 
     public SelfCheck {
         reasons = List.copyOf(reasons);
@@ -31,15 +36,17 @@ public record SelfCheck(double sendLatenessP99Ms, double readerLagP99Ms, double 
 
     public static SelfCheck of(double sendLatenessP99Ms, double readerLagP99Ms, double cpuUtilization,
             double tokensPerRead) {
-        return of(sendLatenessP99Ms, true, readerLagP99Ms, cpuUtilization, tokensPerRead);
+        return of(sendLatenessP99Ms, true, readerLagP99Ms, cpuUtilization, tokensPerRead, -1, 0);
     }
 
     /**
      * @param scheduled whether sends had times to keep; for an all-at-once burst (rate inf) the
      *                  lateness is reported but not held against the client
+     * @param jitCpuMs   CPU the JIT compiler used during the run, -1 if unknown
+     * @param durationMs   the run's wall time
      */
     public static SelfCheck of(double sendLatenessP99Ms, boolean scheduled, double readerLagP99Ms,
-            double cpuUtilization, double tokensPerRead) {
+            double cpuUtilization, double tokensPerRead, double jitCpuMs, double durationMs) {
         List<String> reasons = new ArrayList<>();
         if (scheduled && sendLatenessP99Ms > MAX_LAG_MS) {
             reasons.add(String.format(Locale.ROOT, "send lateness p99 %.2f ms > %.1f ms: requests left later than "
@@ -53,6 +60,11 @@ public record SelfCheck(double sendLatenessP99Ms, double readerLagP99Ms, double 
             reasons.add(String.format(Locale.ROOT, "client CPU at %.0f%% of a core: the client may be the bottleneck",
                     cpuUtilization * 100));
         }
-        return new SelfCheck(sendLatenessP99Ms, readerLagP99Ms, cpuUtilization, tokensPerRead, reasons);
+        if (jitCpuMs > MAX_JIT_SHARE * durationMs && durationMs > 0) {
+            reasons.add(String.format(Locale.ROOT, "the JIT compiler used %.0f ms of CPU during the %.1f s run: early "
+                    + "requests may be distorted (more --num-warmups, or a longer run)", jitCpuMs, durationMs / 1e3));
+        }
+        return new SelfCheck(sendLatenessP99Ms, readerLagP99Ms, cpuUtilization, tokensPerRead, jitCpuMs,
+                reasons);
     }
 }
