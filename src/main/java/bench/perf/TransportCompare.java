@@ -215,6 +215,13 @@ public final class TransportCompare {
     public static void main(String[] args) {
         int code;
         try {
+            if (args.length > 0 && "--table".equals(args[0])) {
+                if (args.length != 2) {
+                    throw new Usage("--table takes one file of JSON lines");
+                }
+                System.out.print(table(java.nio.file.Path.of(args[1])));
+                System.exit(0);
+            }
             Options o = Options.parse(args);
             Result r = run(o);
             System.out.println(r.json(new ObjectMapper()).toString());
@@ -272,6 +279,45 @@ public final class TransportCompare {
                 return new Result(o, measured, reads, cpu0 < 0 ? -1 : cpu1 - cpu0, wall, settleMillis, stats);
             }
         }
+    }
+
+    /** The Markdown table of a file of result lines (one JSON object a line), in file order. */
+    static String table(java.nio.file.Path jsonl) throws IOException {
+        if (!java.nio.file.Files.isRegularFile(jsonl)) {
+            throw new BenchException("no such file: " + jsonl);
+        }
+        ObjectMapper mapper = new ObjectMapper();
+        String[][] cols = {
+            {"transport", "transport"}, {"streams", "streams"}, {"requests", "requests"},
+            {"warmup_requests", "warm-up"}, {"settled", "settled"}, {"failures", "failures"}, {"tokens_per_s", "tokens/s"},
+            {"cpu_us_per_token", "CPU us/token"}, {"tokens_per_read", "tokens/read"},
+            {"client_ttft_p50_ms", "TTFT p50 ms"}, {"client_ttft_p99_ms", "TTFT p99 ms"},
+            {"err_ttft_mean_ms", "TTFT err mean ms"}, {"err_ttft_p99_ms", "TTFT err p99 ms"},
+            {"err_itl_p50_ms", "ITL err p50 ms"}, {"err_itl_p99_ms", "ITL err p99 ms"},
+        };
+        StringBuilder sb = new StringBuilder("|");
+        for (String[] c : cols) {
+            sb.append(' ').append(c[1]).append(" |");
+        }
+        sb.append("\n|");
+        sb.append(" --- |".repeat(cols.length)).append('\n');
+        for (String line : java.nio.file.Files.readAllLines(jsonl)) {
+            if (line.isBlank()) {
+                continue;
+            }
+            JsonNode n;
+            try {
+                n = mapper.readTree(line);
+            } catch (IOException e) {
+                throw new BenchException("not a JSON line in " + jsonl + ": " + line);
+            }
+            sb.append('|');
+            for (String[] c : cols) {
+                sb.append(' ').append(n.path(c[0]).asText("-")).append(" |");
+            }
+            sb.append('\n');
+        }
+        return sb.toString();
     }
 
     /** {@code words} words from a fixed list: the mock counts one token per word. */
