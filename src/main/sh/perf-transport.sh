@@ -4,7 +4,9 @@
 # once per transport and point, each in a fresh JVM; all traffic on 127.0.0.1.
 # Result lines go to $OUT (default results/perf/transport.jsonl), then a Markdown table is printed.
 # Knobs (environment): TRANSPORTS="nio netty", POINTS="64:256 256:1024 512:4096" (streams:requests),
-# WARMUP=1500, MAX_TOKENS=128, EXTRA_ARGS (passed to every TransportCompare run).
+# WARMUP=1500, MAX_TOKENS=128, EXTRA_ARGS (passed to every TransportCompare run),
+# CLIENT_JAVA_OPTS (extra JVM options of the TransportCompare runs), REPEAT=1 (rounds; even rounds
+# run the transports in reverse order). With REPEAT > 1 the table also shows medians per point.
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../../.." && pwd)
 cd "$root"
@@ -21,8 +23,14 @@ read -r -a transports <<<"${TRANSPORTS:-nio netty}"
 read -r -a points <<<"${POINTS:-64:256 256:1024 512:4096}"
 read -r -a extra <<<"${EXTRA_ARGS:-}"
 warmup=${WARMUP:-1500}
+repeat=${REPEAT:-1}
+if ! [[ "$repeat" =~ ^[1-9][0-9]*$ ]]; then
+  echo "perf-transport: REPEAT must be a whole number >= 1, not '$repeat'" >&2
+  exit 2
+fi
 max_tokens=${MAX_TOKENS:-128}
 jvm_opts=(-Xms256m -XX:+UseG1GC -XX:-UsePerfData --enable-native-access=ALL-UNNAMED)
+read -r -a client_opts <<<"${CLIENT_JAVA_OPTS:-}"
 
 pin_mock=()
 pin_client=()
@@ -75,25 +83,33 @@ echo "mock pid $mock_pid on http://127.0.0.1:$port (core 0); client on core 1"
 mkdir -p "$(dirname "$out")"
 : >"$out"
 failed=0
-for t in "${transports[@]}"; do
-  for p in "${points[@]}"; do
-    streams=${p%%:*}
-    requests=${p#*:}
-    echo "== $t streams=$streams requests=$requests warmup=$warmup"
-    if "${pin_client[@]}" "$java" "${jvm_opts[@]}" -cp "$jar" bench.perf.TransportCompare \
-        --transport "$t" --base-url "http://127.0.0.1:$port" --streams "$streams" --requests "$requests" \
-        --warmup-requests "$warmup" --max-tokens "$max_tokens" "${extra[@]}" \
-        >"$tmp/line" 2>"$tmp/err"; then
-      cat "$tmp/line" >>"$out"
-    else
-      failed=1
-      echo "perf-transport: $t at $streams streams failed:" >&2
-      grep -v 'Unsafe\|sun.misc' "$tmp/err" >&2 || true
-      cat "$tmp/line" >>"$out"
-    fi
+for ((round = 1; round <= repeat; round++)); do
+  order=("${transports[@]}")
+  if ((round % 2 == 0)); then
+    order=()
+    for ((i = ${#transports[@]} - 1; i >= 0; i--)); do
+      order+=("${transports[i]}")
+    done
+  fi
+  for t in "${order[@]}"; do
+    for p in "${points[@]}"; do
+      streams=${p%%:*}
+      requests=${p#*:}
+      echo "== round $round: $t streams=$streams requests=$requests warmup=$warmup"
+      if "${pin_client[@]}" "$java" "${jvm_opts[@]}" "${client_opts[@]}" -cp "$jar" bench.perf.TransportCompare \
+          --transport "$t" --base-url "http://127.0.0.1:$port" --streams "$streams" --requests "$requests" \
+          --warmup-requests "$warmup" --max-tokens "$max_tokens" "${extra[@]}" \
+          >"$tmp/line" 2>"$tmp/err"; then
+        cat "$tmp/line" >>"$out"
+      else
+        failed=1
+        echo "perf-transport: $t at $streams streams failed:" >&2
+        grep -v 'Unsafe\|sun.misc' "$tmp/err" >&2 || true
+        cat "$tmp/line" >>"$out"
+      fi
+    done
   done
 done
-
 echo
 echo "results: $out"
 "$java" -cp "$jar" bench.perf.TransportCompare --table "$out"

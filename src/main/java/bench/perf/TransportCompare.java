@@ -281,43 +281,103 @@ public final class TransportCompare {
         }
     }
 
-    /** The Markdown table of a file of result lines (one JSON object a line), in file order. */
+    private static final String[][] ID_COLUMNS = {
+        {"transport", "transport"}, {"streams", "streams"}, {"requests", "requests"},
+        {"warmup_requests", "warm-up"}, {"settled", "settled"},
+    };
+    private static final String[][] NUMBER_COLUMNS = {
+        {"failures", "failures"}, {"tokens_per_s", "tokens/s"},
+        {"cpu_us_per_token", "CPU us/token"}, {"tokens_per_read", "tokens/read"},
+        {"client_ttft_p50_ms", "TTFT p50 ms"}, {"client_ttft_p99_ms", "TTFT p99 ms"},
+        {"err_ttft_mean_ms", "TTFT err mean ms"}, {"err_ttft_p99_ms", "TTFT err p99 ms"},
+        {"err_itl_p50_ms", "ITL err p50 ms"}, {"err_itl_p99_ms", "ITL err p99 ms"},
+    };
+
+    /**
+     * The Markdown table of a file of result lines (one JSON object a line), in file order;
+     * when a point (transport, allocator, streams, requests, warm-up, settle) was run more than
+     * once, a second table with the median of each column over its runs.
+     */
     static String table(java.nio.file.Path jsonl) throws IOException {
         if (!java.nio.file.Files.isRegularFile(jsonl)) {
             throw new BenchException("no such file: " + jsonl);
         }
         ObjectMapper mapper = new ObjectMapper();
-        String[][] cols = {
-            {"transport", "transport"}, {"streams", "streams"}, {"requests", "requests"},
-            {"warmup_requests", "warm-up"}, {"settled", "settled"}, {"failures", "failures"}, {"tokens_per_s", "tokens/s"},
-            {"cpu_us_per_token", "CPU us/token"}, {"tokens_per_read", "tokens/read"},
-            {"client_ttft_p50_ms", "TTFT p50 ms"}, {"client_ttft_p99_ms", "TTFT p99 ms"},
-            {"err_ttft_mean_ms", "TTFT err mean ms"}, {"err_ttft_p99_ms", "TTFT err p99 ms"},
-            {"err_itl_p50_ms", "ITL err p50 ms"}, {"err_itl_p99_ms", "ITL err p99 ms"},
-        };
-        StringBuilder sb = new StringBuilder("|");
-        for (String[] c : cols) {
-            sb.append(' ').append(c[1]).append(" |");
-        }
-        sb.append("\n|");
-        sb.append(" --- |".repeat(cols.length)).append('\n');
+        java.util.List<JsonNode> rows = new java.util.ArrayList<>();
         for (String line : java.nio.file.Files.readAllLines(jsonl)) {
             if (line.isBlank()) {
                 continue;
             }
-            JsonNode n;
             try {
-                n = mapper.readTree(line);
+                rows.add(mapper.readTree(line));
             } catch (IOException e) {
                 throw new BenchException("not a JSON line in " + jsonl + ": " + line);
             }
+        }
+        StringBuilder sb = new StringBuilder();
+        header(sb, null);
+        java.util.Map<String, java.util.List<JsonNode>> groups = new java.util.LinkedHashMap<>();
+        for (JsonNode n : rows) {
             sb.append('|');
-            for (String[] c : cols) {
+            for (String[] c : ID_COLUMNS) {
+                sb.append(' ').append(label(n, c[0])).append(" |");
+            }
+            for (String[] c : NUMBER_COLUMNS) {
                 sb.append(' ').append(n.path(c[0]).asText("-")).append(" |");
             }
             sb.append('\n');
+            StringBuilder key = new StringBuilder();
+            for (String[] c : ID_COLUMNS) {
+                key.append(label(n, c[0])).append('|');
+            }
+            groups.computeIfAbsent(key.toString(), k -> new java.util.ArrayList<>()).add(n);
+        }
+        if (groups.values().stream().anyMatch(g -> g.size() > 1)) {
+            sb.append("\nMedians over the runs of each point (runs: n)\n\n");
+            header(sb, "runs");
+            for (java.util.List<JsonNode> g : groups.values()) {
+                sb.append('|');
+                for (String[] c : ID_COLUMNS) {
+                    sb.append(' ').append(label(g.get(0), c[0])).append(" |");
+                }
+                sb.append(' ').append(g.size()).append(" |");
+                for (String[] c : NUMBER_COLUMNS) {
+                    double[] v = g.stream().mapToDouble(n -> n.path(c[0]).asDouble(Double.NaN))
+                            .filter(x -> !Double.isNaN(x)).sorted().toArray();
+                    int h = v.length / 2;
+                    String m = v.length == 0 ? "-"
+                            : Double.toString(Math.round((v.length % 2 == 1 ? v[h] : (v[h - 1] + v[h]) / 2) * 1000)
+                                    / 1000.0);
+                    sb.append(' ').append(m).append(" |");
+                }
+                sb.append('\n');
+            }
         }
         return sb.toString();
+    }
+
+    private static void header(StringBuilder sb, String extra) {
+        sb.append('|');
+        int n = ID_COLUMNS.length + NUMBER_COLUMNS.length + (extra == null ? 0 : 1);
+        for (String[] c : ID_COLUMNS) {
+            sb.append(' ').append(c[1]).append(" |");
+        }
+        if (extra != null) {
+            sb.append(' ').append(extra).append(" |");
+        }
+        for (String[] c : NUMBER_COLUMNS) {
+            sb.append(' ').append(c[1]).append(" |");
+        }
+        sb.append("\n|").append(" --- |".repeat(n)).append('\n');
+    }
+
+    /** An identifying cell; the transport carries Netty's allocator when it is not the default. */
+    private static String label(JsonNode n, String field) {
+        String v = n.path(field).asText("-");
+        if ("transport".equals(field) && "unpooled".equals(n.path("netty_allocator").asText())) {
+            return v + " (unpooled)";
+        }
+        return v;
     }
 
     /** {@code words} words from a fixed list: the mock counts one token per word. */

@@ -79,6 +79,26 @@ class TransportCompareTest {
     }
 
     @Test
+    void tableListsRunsAndTheirMedians(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        java.nio.file.Path f = dir.resolve("t.jsonl");
+        java.nio.file.Files.writeString(f, String.join("\n",
+                "{\"transport\":\"nio\",\"streams\":8,\"requests\":40,\"warmup_requests\":0,\"settled\":true,"
+                        + "\"failures\":0,\"cpu_us_per_token\":10.0}",
+                "{\"transport\":\"nio\",\"streams\":8,\"requests\":40,\"warmup_requests\":0,\"settled\":true,"
+                        + "\"failures\":0,\"cpu_us_per_token\":14.0}",
+                "{\"transport\":\"nio\",\"streams\":8,\"requests\":40,\"warmup_requests\":0,\"settled\":true,"
+                        + "\"failures\":0,\"cpu_us_per_token\":11.0}",
+                "{\"transport\":\"netty\",\"netty_allocator\":\"unpooled\",\"streams\":8,\"requests\":40,"
+                        + "\"warmup_requests\":0,\"settled\":true,\"failures\":0,\"cpu_us_per_token\":12.5}", ""));
+        String t = TransportCompare.table(f);
+        String[] lines = t.split("\n");
+        assertEquals(6, java.util.Arrays.stream(lines).filter(l -> l.startsWith("| nio") || l.startsWith("| netty"))
+                .count(), t); // 4 runs, 2 median rows
+        assertTrue(t.contains("| nio | 8 | 40 | 0 | true | 3 | 0.0 | - | 11.0 |"), t);
+        assertTrue(t.contains("| netty (unpooled) | 8 | 40 | 0 | true | 1 |"), t);
+    }
+
+    @Test
     void promptHasTheAskedWordCount() {
         assertEquals(128, TransportCompare.prompt(128).split(" ").length);
     }
