@@ -227,11 +227,13 @@ public final class TransportCompare {
             System.out.println(r.json(new ObjectMapper()).toString());
             code = r.measured().failures == 0 && r.measured().done == o.requests() ? 0 : 1;
         } catch (Usage e) {
-            System.err.println(e.getMessage() == null ? USAGE : "TransportCompare: " + e.getMessage());
-            if (e.getMessage() != null) {
-                System.err.println(USAGE);
+            if (e.getMessage() == null) {
+                System.out.println(USAGE); // --help
+                code = 0;
+            } else {
+                System.err.println("TransportCompare: " + e.getMessage() + " (--help for usage)");
+                code = 2;
             }
-            code = e.getMessage() == null ? 0 : 2;
         } catch (BenchException e) {
             System.err.println("TransportCompare: " + e.getMessage());
             code = 1;
