@@ -20,7 +20,7 @@ ENGINE_IMAGE ?= nixl:$(IMAGE_TAG)
 BENCH_IMAGE ?= bench:$(IMAGE_TAG)
 ENGINE_TARBALL ?= nixl-$(IMAGE_TAG).tar.gz
 
-.PHONY: build test golden demo perf clean check-java shellcheck docker docker-engine docker-bench save
+.PHONY: build test golden demo perf perf-transport clean check-java shellcheck docker docker-engine docker-bench save
 
 check-java:
 	@if [ -z "$(JAVA_HOME_FOUND)" ]; then src/main/sh/java-home.sh --jdk; fi
@@ -48,6 +48,12 @@ demo: build
 
 perf: build
 	src/main/sh/perf.sh
+
+# issue 8: the NIO StreamClient against a Netty epoll client on one workload (bench.perf.TransportCompare);
+# the mock on core 0, each run on core 1; results/perf/transport.jsonl and a Markdown table.
+# Knobs: TRANSPORTS, POINTS (streams:requests), WARMUP, MAX_TOKENS, EXTRA_ARGS, OUT (see the script).
+perf-transport: build
+	src/main/sh/perf-transport.sh
 
 clean:
 	$(MVN) $(MVN_FLAGS) clean
