@@ -24,6 +24,8 @@ import picocli.CommandLine.Spec;
                     + "per token, tokens per read, and TTFT/ITL errors against the mock's ground truth. "
                     + "Everything runs on 127.0.0.1. Writes OUT/*.json and OUT/perf.md."})
 final class PerfCommand implements Callable<Integer> {
+    static final double OPEN_RAMP_SECONDS = 5;
+
     @Spec
     CommandSpec spec;
 
@@ -36,7 +38,7 @@ final class PerfCommand implements Callable<Integer> {
     List<Integer> streams;
 
     @Option(names = "--open-streams", defaultValue = "10000",
-            description = "Streams held open at ITL 500 ms; 0 skips (default: ${DEFAULT-VALUE}).")
+            description = "Streams held open at ITL 500 ms, arriving over 5 s; 0 skips (default: ${DEFAULT-VALUE}).")
     int openStreams;
 
     @Option(names = "--rate-check", defaultValue = "1000",
@@ -57,8 +59,10 @@ final class PerfCommand implements Callable<Integer> {
             points.add(PerfPoint.streams(n));
         }
         if (openStreams > 0) {
+            // arrivals spread over 5 s (each stream lasts 50 ms + 19 x 500 ms), so that all of them
+            // are open together for seconds, opened as an open-model client would, not in one burst
             points.add(new PerfPoint("open-" + openStreams, 50, 500, openStreams, openStreams, 16, 20,
-                    Double.POSITIVE_INFINITY, 0, false));
+                    openStreams / OPEN_RAMP_SECONDS, 0, false));
         }
         if (rateCheck > 0) {
             int n = (int) Math.round(rateCheck * 10);

@@ -52,10 +52,16 @@ public final class CustomDataset {
             throw new BenchException(file + " holds no prompts");
         }
         List<Sample> samples = new ArrayList<>(numPrompts);
+        // rows repeat when --num-prompts exceeds the file: each distinct row is tokenized once
+        int[] lengths = new int[rows.size()];
+        java.util.Arrays.fill(lengths, Integer.MIN_VALUE);
         for (int i = 0; i < numPrompts; i++) {
-            Sample row = rows.get(i % rows.size());
-            int promptLen = codecOrNull == null ? -1 : codecOrNull.encode(row.prompt()).length;
-            samples.add(new Sample(row.prompt(), promptLen, row.outputTokens()));
+            int r = i % rows.size();
+            Sample row = rows.get(r);
+            if (lengths[r] == Integer.MIN_VALUE) {
+                lengths[r] = codecOrNull == null ? -1 : codecOrNull.encode(row.prompt()).length;
+            }
+            samples.add(new Sample(row.prompt(), lengths[r], row.outputTokens()));
         }
         return new ListSource("custom", samples);
     }

@@ -149,7 +149,16 @@ public final class ControlClient implements AutoCloseable {
     private JsonNode send(String path, HttpRequest req) {
         HttpResponse<String> r;
         try {
-            r = http.send(req, HttpResponse.BodyHandlers.ofString());
+            try {
+                r = http.send(req, HttpResponse.BodyHandlers.ofString());
+            } catch (IOException e) {
+                if (e instanceof ConnectException || e instanceof HttpTimeoutException) {
+                    throw e;
+                }
+                // a pooled keep-alive connection closed under the request, before any answer:
+                // every control call is safe to repeat, so try once more on a fresh connection
+                r = http.send(req, HttpResponse.BodyHandlers.ofString());
+            }
         } catch (IOException e) {
             throw unreachable(path, e);
         } catch (InterruptedException e) {

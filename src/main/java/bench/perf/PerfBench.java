@@ -27,6 +27,11 @@ import java.util.concurrent.TimeUnit;
  * on 127.0.0.1.
  */
 public final class PerfBench {
+    /**
+     * JVM options of the mock and the client, as the {@code bench} launcher's defaults: C1
+     * only, so that no C2 compilation shares a measured core during a run.
+     */
+    static final List<String> JVM_OPTIONS = List.of("-XX:+UseG1GC", "-XX:TieredStopAtLevel=1", "-XX:-UsePerfData");
     private final Path out;
     private final PrintWriter log;
     private final ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -92,6 +97,7 @@ public final class PerfBench {
             cmd.addAll(List.of("taskset", "-c", "1"));
         }
         cmd.add(java);
+        cmd.addAll(JVM_OPTIONS);
         cmd.add("-Xms256m");
         if (p.heapMb() > 0) {
             cmd.add("-Xmx" + p.heapMb() + "m");
@@ -148,7 +154,9 @@ public final class PerfBench {
         if (pin) {
             cmd.addAll(List.of("taskset", "-c", "0"));
         }
-        cmd.addAll(List.of(java, "-Xms512m", "-jar", jar, "mock", "--host", "127.0.0.1", "--port", "0", "--port-file",
+        cmd.add(java);
+        cmd.addAll(JVM_OPTIONS);
+        cmd.addAll(List.of("-Xms512m", "-jar", jar, "mock", "--host", "127.0.0.1", "--port", "0", "--port-file",
                 portFile.toString(), "--ttft-ms", String.valueOf(ttftMs), "--itl-ms", String.valueOf(itlMs)));
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
                 .redirectOutput(out.resolve("mock-" + ttftMs + "-" + itlMs + ".log").toFile()).start();

@@ -62,6 +62,39 @@ class CustomDatasetTest {
     }
 
     @Test
+    void aRepeatedRowIsTokenizedOnceHoweverManyPromptsReuseIt() throws IOException {
+        Path f = jsonl("{\"prompt\": \"kalo mine ruta\"}", "{\"prompt\": \"kalo\"}");
+        int[] calls = {0};
+        TokenCodec counting = new TokenCodec() {
+            @Override
+            public int[] encode(String text) {
+                calls[0]++;
+                return word.encode(text);
+            }
+
+            @Override
+            public String decode(int[] ids) {
+                return word.decode(ids);
+            }
+
+            @Override
+            public int[] samplableIds() {
+                return word.samplableIds();
+            }
+
+            @Override
+            public String id() {
+                return word.id();
+            }
+        };
+        SampleSource s = CustomDataset.load(f, counting, 1000, 4);
+        assertEquals(2, calls[0], "one server round trip per distinct row, not per prompt");
+        for (int i = 0; i < 1000; i++) {
+            assertEquals(i % 2 == 0 ? 3 : 1, s.get(i).promptTokens(), "sample " + i);
+        }
+    }
+
+    @Test
     void cyclesWhenTheFileHasFewerLinesAndStopsAtN() throws IOException {
         Path f = jsonl("{\"prompt\": \"a\", \"output_len\": 1}", "{\"prompt\": \"b\", \"output_len\": 2}",
                 "{\"prompt\": \"c\", \"output_len\": 3}");
