@@ -84,7 +84,8 @@ public final class Benchmark {
         int n = offsets.length;
         RunMetrics metrics = new RunMetrics();
         try (RequestFeed feed = new RequestFeed(n, RequestFeed.defaultBudgetBytes(), this::prepare)) {
-            feed.awaitReady();
+            progress.phase("Preparing " + n + " requests before the clock starts...");
+            feed.awaitReady(control::stopRequested);
             int pool = preconnectCount();
             if (pool > 0) {
                 client.preconnect(pool, 10_000_000_000L);

@@ -72,11 +72,11 @@ final class RequestFeed implements AutoCloseable {
 
     /**
      * Blocks until every request is built or the budget is used up, so the clock starts with
-     * as much built as may be.
+     * as much built as may be; returns early when {@code stop} says so (Ctrl-C).
      */
-    void awaitReady() {
+    void awaitReady(java.util.function.BooleanSupplier stop) {
         long deadline = System.nanoTime() + 600_000_000_000L;
-        while (!full && thread.isAlive() && System.nanoTime() < deadline) {
+        while (!full && thread.isAlive() && System.nanoTime() < deadline && !stop.getAsBoolean()) {
             try {
                 Thread.sleep(2);
             } catch (InterruptedException e) {
