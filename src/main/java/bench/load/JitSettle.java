@@ -1,7 +1,6 @@
 package bench.load;
 
 import java.io.IOException;
-import java.lang.management.CompilationMXBean;
 import java.lang.management.ManagementFactory;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -28,17 +27,11 @@ public final class JitSettle {
 
     private JitSettle() {}
 
-    /** Total JIT compile time of this JVM so far in ms, or -1 when the JVM does not say. */
-    public static long compileMillis() {
-        CompilationMXBean c = ManagementFactory.getCompilationMXBean();
-        return c != null && c.isCompilationTimeMonitoringSupported() ? c.getTotalCompilationTime() : -1;
-    }
-
     /**
      * CPU time the JIT compiler threads have used so far, in ns (Linux: from
-     * {@code /proc/self/task/}, 10 ms resolution), or -1 elsewhere. Unlike
-     * {@link #compileMillis()}, which is wall time per compilation and swells when the compiler
-     * shares a busy core, this is what the compiler took from the process. Compiler threads that
+     * {@code /proc/self/task/}, 10 ms resolution), or -1 elsewhere. Unlike the JVM's total
+     * compilation time (wall time per compilation, which swells when the compiler shares a busy
+     * core), this is what the compiler took from the process. Compiler threads that
      * have already exited are not counted.
      */
     public static long compilerCpuNanos() {

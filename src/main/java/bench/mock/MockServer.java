@@ -302,8 +302,9 @@ public final class MockServer implements AutoCloseable {
                 pollEvery(4);
                 // a burst of requests takes a while to parse: tokens that fall due meanwhile
                 // go out now rather than after the whole burst
-                if (due.peekKey() <= System.nanoTime()) {
-                    sendDue(System.nanoTime());
+                long now = System.nanoTime();
+                if (due.peekKey() <= now) {
+                    sendDue(now);
                 }
             }
         }
