@@ -49,6 +49,11 @@ final class PerfCommand implements Callable<Integer> {
             description = "Requests of short outputs in a run limited to a 512 MB heap; 0 skips (default: ${DEFAULT-VALUE}).")
     int longRun;
 
+    @Option(names = "--mock-capacity", split = ",", defaultValue = "40000,50000,60000",
+            description = "Mock capacity points, tokens/s: evenly staggered streams of 128 tokens at ITL 10 ms for "
+                    + "10 s; the figure is the mock's lateness; 0 skips (default: ${DEFAULT-VALUE}).")
+    List<Integer> mockCapacity;
+
     @Mixin
     VerboseOption verbose = new VerboseOption();
 
@@ -57,6 +62,11 @@ final class PerfCommand implements Callable<Integer> {
         List<PerfPoint> points = new ArrayList<>();
         for (int n : streams) {
             points.add(PerfPoint.streams(n));
+        }
+        for (int tps : mockCapacity) {
+            if (tps > 0) {
+                points.add(PerfPoint.mockCapacity(tps));
+            }
         }
         if (openStreams > 0) {
             // arrivals spread over 5 s (each stream lasts 50 ms + 19 x 500 ms), so that all of them

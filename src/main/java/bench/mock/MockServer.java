@@ -55,6 +55,7 @@ public final class MockServer implements AutoCloseable {
     private final ArrayDeque<Conn> toProcess = new ArrayDeque<>();
     private final java.util.function.Consumer<SelectionKey> onReady = this::ready;
     private long lastPollNanos;
+    private final IdleCollector idleCollector;
     private int callsSincePoll;
     private final long createdEpochSeconds = System.currentTimeMillis() / 1000;
     private Selector selector;
@@ -75,7 +76,12 @@ public final class MockServer implements AutoCloseable {
 
     /** @param warmUpFormats run the formatting and parsing paths once before serving */
     public MockServer(MockConfig config, boolean warmUpFormats) {
+        this(config, warmUpFormats, new IdleCollector());
+    }
+
+    MockServer(MockConfig config, boolean warmUpFormats, IdleCollector idleCollector) {
         this.config = config;
+        this.idleCollector = idleCollector;
         this.warmUpFormats = warmUpFormats;
         EngineConfig e = config.engine();
         this.engine = e == null ? null
@@ -213,7 +219,15 @@ public final class MockServer implements AutoCloseable {
                     selector.selectNow(onReady);
                 } else if (next == Long.MAX_VALUE) {
                     alarm.disarm();
-                    selector.select(onReady);
+                    if (idleCollector.due()) {
+                        // nothing scheduled: if no request comes for a while either, collect now
+                        if (selector.select(onReady, IdleCollector.IDLE_MILLIS) == 0 && toProcess.isEmpty()
+                                && nextDue() == Long.MAX_VALUE) {
+                            idleCollector.collect();
+                        }
+                    } else {
+                        selector.select(onReady);
+                    }
                 } else {
                     alarm.arm(next);
                     selector.select(onReady, Math.max(1, TimeUnit.NANOSECONDS.toMillis(wait + 999_999)));
@@ -590,7 +604,8 @@ public final class MockServer implements AutoCloseable {
     private final class Conn {
         final SocketChannel channel;
         SelectionKey key;
-        ByteBuffer in = ByteBuffer.allocate(8 * 1024);
+        /** Small at first (a connection lives long, and young collections copy what lives); grows. */
+        ByteBuffer in = ByteBuffer.allocate(2 * 1024);
         final ArrayDeque<ByteBuffer> pending = new ArrayDeque<>();
         Stream stream;
         boolean closeAfterWrite;
@@ -657,9 +672,9 @@ public final class MockServer implements AutoCloseable {
                     }
                     return;
                 }
-                String head = new String(a, 0, headEnd, StandardCharsets.ISO_8859_1);
-                String[] lines = head.split("\r\n");
-                String[] requestLine = lines[0].split(" ");
+                // the head is scanned in place: a request costs no regex and no string per header
+                int lineEnd = lineEnd(a, 0, headEnd);
+                String[] requestLine = new String(a, 0, lineEnd, StandardCharsets.ISO_8859_1).split(" ");
                 if (requestLine.length != 3 || !requestLine[2].startsWith("HTTP/1.")) {
                     respondError(400, "bad request line", true);
                     return;
@@ -668,15 +683,19 @@ public final class MockServer implements AutoCloseable {
                 boolean close = requestLine[2].equals("HTTP/1.0");
                 int rank = -1;
                 boolean warmup = false;
-                for (int i = 1; i < lines.length; i++) {
-                    int colon = lines[i].indexOf(':');
-                    if (colon <= 0) {
+                for (int from = lineEnd + 2; from < headEnd; from = lineEnd + 2) {
+                    lineEnd = lineEnd(a, from, headEnd);
+                    int colon = indexOf(a, from, lineEnd, (byte) ':');
+                    if (colon <= from) {
                         continue;
                     }
-                    String name = lines[i].substring(0, colon).trim().toLowerCase(Locale.ROOT);
-                    String value = lines[i].substring(colon + 1).trim();
-                    switch (name) {
-                        case "content-length" -> {
+                    Header h = Header.of(a, from, colon);
+                    if (h == null) {
+                        continue;
+                    }
+                    String value = new String(a, colon + 1, lineEnd - colon - 1, StandardCharsets.ISO_8859_1).trim();
+                    switch (h) {
+                        case CONTENT_LENGTH -> {
                             try {
                                 contentLength = Long.parseLong(value);
                             } catch (NumberFormatException e) {
@@ -684,19 +703,19 @@ public final class MockServer implements AutoCloseable {
                                 return;
                             }
                         }
-                        case "transfer-encoding" -> {
+                        case TRANSFER_ENCODING -> {
                             respondError(411, "chunked request bodies are not supported; send Content-Length", true);
                             return;
                         }
-                        case "x-bench-warmup" -> warmup = true;
-                        case "x-data-parallel-rank" -> {
+                        case WARMUP -> warmup = true;
+                        case DATA_PARALLEL_RANK -> {
                             try {
                                 rank = Integer.parseInt(value);
                             } catch (NumberFormatException e) {
                                 rank = -1;
                             }
                         }
-                        case "connection" -> {
+                        case CONNECTION -> {
                             String v = value.toLowerCase(Locale.ROOT);
                             if (v.contains("close")) {
                                 close = true;
@@ -704,7 +723,6 @@ public final class MockServer implements AutoCloseable {
                                 close = false;
                             }
                         }
-                        default -> { }
                     }
                 }
                 if (contentLength < 0 || contentLength > MAX_REQUEST_BYTES) {
@@ -1152,6 +1170,68 @@ public final class MockServer implements AutoCloseable {
     }
 
     private static final byte[] HEAD_END = {'\r', '\n', '\r', '\n'};
+
+    /** The request headers the mock acts on; any other is skipped without a string made of it. */
+    private enum Header {
+        CONTENT_LENGTH("content-length"),
+        TRANSFER_ENCODING("transfer-encoding"),
+        WARMUP("x-bench-warmup"),
+        DATA_PARALLEL_RANK("x-data-parallel-rank"),
+        CONNECTION("connection");
+
+        private static final Header[] ALL = values();
+        private final byte[] name;
+
+        Header(String name) {
+            this.name = name.getBytes(StandardCharsets.US_ASCII);
+        }
+
+        /** The header named by {@code a[from, to)} (case-insensitive, surrounding blanks ignored), or null. */
+        static Header of(byte[] a, int from, int to) {
+            while (from < to && (a[from] == ' ' || a[from] == '\t')) {
+                from++;
+            }
+            while (to > from && (a[to - 1] == ' ' || a[to - 1] == '\t')) {
+                to--;
+            }
+            outer:
+            for (Header h : ALL) {
+                if (h.name.length != to - from) {
+                    continue;
+                }
+                for (int i = 0; i < h.name.length; i++) {
+                    int c = a[from + i];
+                    if (c >= 'A' && c <= 'Z') {
+                        c += 'a' - 'A';
+                    }
+                    if (c != h.name[i]) {
+                        continue outer;
+                    }
+                }
+                return h;
+            }
+            return null;
+        }
+    }
+
+    /** The index of the CR of the CRLF ending the line at {@code from}, or {@code end}. */
+    private static int lineEnd(byte[] a, int from, int end) {
+        for (int i = from; i + 1 < end; i++) {
+            if (a[i] == '\r' && a[i + 1] == '\n') {
+                return i;
+            }
+        }
+        return end;
+    }
+
+    private static int indexOf(byte[] a, int from, int to, byte b) {
+        for (int i = from; i < to; i++) {
+            if (a[i] == b) {
+                return i;
+            }
+        }
+        return -1;
+    }
 
     private static int indexOf(byte[] a, int len, byte[] needle) {
         outer:

@@ -23,6 +23,10 @@ public final class WordTokenizer {
     private final String[] vocab;
     private final byte[][] jsonTextWithSpace;
     private final Map<String, Integer> ids = new HashMap<>();
+    /** Single characters in the vocabulary, by char (ASCII). */
+    private final boolean[] knownChar = new boolean[128];
+    /** Two-letter syllables, by {@code (first - 'a') * 26 + (second - 'a')}. */
+    private final boolean[] syllable = new boolean[26 * 26];
 
     public WordTokenizer() {
         List<String> words = new ArrayList<>();
@@ -54,10 +58,16 @@ public final class WordTokenizer {
                 }
             }
         }
+        for (String a : SYLLABLES) {
+            syllable[(a.charAt(0) - 'a') * 26 + a.charAt(1) - 'a'] = true;
+        }
         vocab = words.toArray(String[]::new);
         jsonTextWithSpace = new byte[vocab.length][];
         for (int i = 0; i < vocab.length; i++) {
             ids.putIfAbsent(vocab[i], i);
+            if (vocab[i].length() == 1) {
+                knownChar[vocab[i].charAt(0)] = true;
+            }
             StringBuilder sb = new StringBuilder(" ");
             for (char c : vocab[i].toCharArray()) {
                 if (c == '"' || c == '\\') {
@@ -120,24 +130,44 @@ public final class WordTokenizer {
         return i;
     }
 
-    /** Number of tokens in {@code text}, without building the id array. */
+    /** Number of tokens in {@code text}, without building the id array (nor any string). */
     public int count(CharSequence text) {
         int n = text.length();
         int tokens = 0;
         int i = 0;
-        StringBuilder word = new StringBuilder(16);
         while (i < n) {
             int start = skip(text, i, true);
             i = skip(text, start, false);
             if (start == i) {
                 break;
             }
-            word.setLength(0);
-            word.append(text, start, i);
             // a known word is one token, anything else is spelled out character by character
-            tokens += ids.containsKey(word.toString()) ? 1 : i - start;
+            tokens += known(text, start, i) ? 1 : i - start;
         }
         return tokens;
+    }
+
+    /**
+     * Whether {@code text[from, to)} is in the vocabulary: a listed single character, or one
+     * to three syllables (the words are exactly those).
+     */
+    boolean known(CharSequence text, int from, int to) {
+        int len = to - from;
+        if (len == 1) {
+            char c = text.charAt(from);
+            return c < 128 && knownChar[c];
+        }
+        if (len != 2 && len != 4 && len != 6) {
+            return false;
+        }
+        for (int k = from; k < to; k += 2) {
+            int a = text.charAt(k) - 'a';
+            int b = text.charAt(k + 1) - 'a';
+            if (a < 0 || a >= 26 || b < 0 || b >= 26 || !syllable[a * 26 + b]) {
+                return false;
+            }
+        }
+        return true;
     }
 
     public String decode(int[] tokens) {

@@ -110,6 +110,9 @@ public final class PerfBench {
         if (p.concurrency() > 0) {
             cmd.addAll(List.of("--max-concurrency", String.valueOf(p.concurrency())));
         }
+        if (p.burstiness() != 1) {
+            cmd.addAll(List.of("--burstiness", String.valueOf(p.burstiness())));
+        }
         // warm both JITs on this point's own workload first; the mock leaves warm-ups out of its ground truth
         cmd.addAll(List.of("--num-warmups", String.valueOf(warmups(p))));
         if (p.custom()) {
@@ -135,9 +138,9 @@ public final class PerfBench {
         }
         PerfReport.Row row = PerfReport.row(p, mapper.readTree(result.toFile()), stats);
         log.printf("   %,.0f tok/s, %.1f us/token CPU, %.2f tokens/read, TTFT err %.2f/%.2f ms, ITL err %.2f/%.2f ms, "
-                + "mock lateness p99 %.2f ms%n", row.tokensPerSecond(), row.cpuMicrosPerToken(), row.tokensPerRead(),
-                row.ttftMeanErrorMs(), row.ttftP99ErrorMs(), row.itlP50ErrorMs(), row.itlP99ErrorMs(),
-                row.mockLatenessP99Ms());
+                + "mock lateness p50/p99 %.2f/%.2f ms%n", row.tokensPerSecond(), row.cpuMicrosPerToken(),
+                row.tokensPerRead(), row.ttftMeanErrorMs(), row.ttftP99ErrorMs(), row.itlP50ErrorMs(),
+                row.itlP99ErrorMs(), row.mockLatenessP50Ms(), row.mockLatenessP99Ms());
         log.flush();
         return row;
     }

@@ -18,7 +18,17 @@ public final class PerfReport {
     public record Row(String name, int streams, long completed, long failed, double tokensPerSecond,
             double cpuMicrosPerToken, double tokensPerRead, double ttftMeanErrorMs, double ttftP99ErrorMs,
             double itlP50ErrorMs, double itlP99ErrorMs, double mockLatenessP99Ms, double sendLatenessP99Ms,
-            double offeredRate, double achievedRate, boolean distorted, int heapMb, double durationS) {}
+            double offeredRate, double achievedRate, boolean distorted, int heapMb, double durationS,
+            double mockLatenessP50Ms, double offeredTokensPerSecond) {
+
+        /** A mock capacity point (see {@link PerfPoint#mockCapacity}). */
+        public boolean capacity() {
+            return offeredTokensPerSecond > 0;
+        }
+    }
+
+    /** The lateness p99 a mock must keep to count as on schedule at a capacity point. */
+    public static final double ON_SCHEDULE_P99_MS = 1.0;
 
     public static Row row(PerfPoint p, JsonNode client, JsonNode mock) {
         JsonNode c = client.path("client");
@@ -31,7 +41,8 @@ public final class PerfReport {
                 client.path("p99_itl_ms").asDouble() - mock.path("itl_ms").path("p99").asDouble(),
                 mock.path("lateness_ms").path("p99").asDouble(), client.path("p99_send_lateness_ms").asDouble(),
                 rate(client.path("offered_request_rate")), rate(client.path("achieved_request_rate")),
-                c.path("self_check").path("distorted").asBoolean(), p.heapMb(), client.path("duration").asDouble());
+                c.path("self_check").path("distorted").asBoolean(), p.heapMb(), client.path("duration").asDouble(),
+                mock.path("lateness_ms").path("p50").asDouble(), p.capacity() ? p.offeredTokensPerSecond() : 0);
     }
 
     private static double rate(JsonNode n) {
@@ -53,6 +64,14 @@ public final class PerfReport {
                     r.mockLatenessP99Ms(), r.sendLatenessP99Ms(), r.distorted() ? "yes" : "no"));
         }
         for (Row r : rows) {
+            if (r.capacity()) {
+                sb.append(String.format(Locale.ROOT, "%nMock capacity (%s): %,.0f tokens/s offered in evenly staggered "
+                        + "streams on one core; lateness against its schedule p50 %.2f ms, p99 %.2f ms: %s.%n",
+                        r.name(), r.offeredTokensPerSecond(), r.mockLatenessP50Ms(), r.mockLatenessP99Ms(),
+                        r.mockLatenessP99Ms() <= ON_SCHEDULE_P99_MS ? "on schedule"
+                                : "behind schedule (p99 > " + ON_SCHEDULE_P99_MS + " ms)"));
+                continue;
+            }
             if (Double.isFinite(r.offeredRate())) {
                 sb.append(String.format(Locale.ROOT, "%nRate check (%s): offered %.2f req/s, achieved %.2f req/s "
                         + "(%+.3f %%), send lateness p99 %.3f ms.%n", r.name(), r.offeredRate(), r.achievedRate(),

@@ -430,6 +430,29 @@ class MockServerTest {
     }
 
     @Test
+    void headerNamesMatchInAnyCaseAndWithBlanks() throws Exception {
+        try (RawHttp c = raw()) {
+            // a warm-up request is served but kept out of the ground truth
+            RawHttp.Response r = c.exchange("POST", "/v1/completions", completionBody(2, true, true),
+                    "X-BENCH-Warmup : 1", "x-unknown-header: 7", "x-bench-warmupx: no");
+            assertEquals(200, r.status());
+            JsonNode stats = JSON.readTree(c.exchange("GET", "/mock/stats", null).body());
+            assertEquals(1, stats.get("warmup_requests").asInt());
+            assertEquals(0, stats.get("ttft_ms").get("count").asInt(), "warm-up left out of the ground truth");
+            r = c.exchange("POST", "/v1/completions", completionBody(2, true, true), "x-bench-warmupx: no");
+            assertEquals(200, r.status());
+            stats = JSON.readTree(c.exchange("GET", "/mock/stats", null).body());
+            assertEquals(1, stats.get("warmup_requests").asInt(), "a longer name is another header");
+            assertEquals(1, stats.get("ttft_ms").get("count").asInt());
+        }
+        try (RawHttp c = raw()) {
+            RawHttp.Response r = c.exchange("GET", "/health", null, "CONNECTION:   Close  ");
+            assertEquals(200, r.status());
+            assertTrue(c.closedByPeer(), "Connection: close in capitals");
+        }
+    }
+
+    @Test
     void connectionCloseClosesAfterTheResponse() throws Exception {
         try (RawHttp c = raw()) {
             RawHttp.Response r = c.exchange("GET", "/health", null, "Connection: close");

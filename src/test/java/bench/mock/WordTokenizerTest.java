@@ -27,6 +27,26 @@ class WordTokenizerTest {
     }
 
     @Test
+    void countAgreesWithEncodeOnArbitraryText() {
+        // count decides "known word" without the map: it must agree with encode on any text,
+        // including near misses (odd lengths, capitals, syllable-like pairs outside the list)
+        String alphabet = "kalomineruzvpsdfghjbcxwyqt AZ09.,?\"\u00e9\t\nkalo";
+        SplittableRandom r = new SplittableRandom(99);
+        for (int round = 0; round < 3000; round++) {
+            StringBuilder sb = new StringBuilder();
+            int len = r.nextInt(0, 40);
+            for (int i = 0; i < len; i++) {
+                sb.append(alphabet.charAt(r.nextInt(alphabet.length())));
+            }
+            String text = sb.toString();
+            assertEquals(tok.encode(text).length, tok.count(text), "'" + text + "'");
+        }
+        for (int id = 0; id < tok.vocabSize(); id++) {
+            assertEquals(1, tok.count(tok.token(id)), "id " + id);
+        }
+    }
+
+    @Test
     void randomIdSequencesSurviveDecodeAndEncode() {
         SplittableRandom r = new SplittableRandom(12345);
         for (int round = 0; round < 500; round++) {

@@ -47,4 +47,25 @@ class PerfReportTest {
         assertTrue(md.contains("offered 1000.00 req/s, achieved 999.00 req/s (-0.100 %), send lateness p99 0.400 ms"), md);
         assertTrue(md.contains("with a 512 MB heap limit"), md);
     }
+
+    @Test
+    void capacityPointsReportTheMocksLatenessAgainstTheTarget() throws Exception {
+        PerfPoint p = PerfPoint.mockCapacity(60000);
+        assertEquals("mock-60k", p.name());
+        assertEquals(60000, p.offeredTokensPerSecond(), 1e-6);
+        assertEquals(4688, p.prompts(), "10 s of arrivals at 468.75/s");
+        JsonNode client = JSON.readTree("""
+                {"completed": 4688, "failed": 0, "offered_request_rate": 468.75, "achieved_request_rate": 468.7,
+                 "client": {}}""");
+        JsonNode onTime = JSON.readTree("{\"lateness_ms\": {\"p50\": 0.03, \"p99\": 0.8}}");
+        JsonNode late = JSON.readTree("{\"lateness_ms\": {\"p50\": 0.05, \"p99\": 3.5}}");
+        String md = PerfReport.markdown(List.of(PerfReport.row(p, client, onTime),
+                PerfReport.row(PerfPoint.mockCapacity(70000), client, late)), "m");
+        assertTrue(md.contains("Mock capacity (mock-60k): 60,000 tokens/s offered in evenly staggered streams on one "
+                + "core; lateness against its schedule p50 0.03 ms, p99 0.80 ms: on schedule."), md);
+        assertTrue(md.contains("Mock capacity (mock-70k): 70,000 tokens/s offered in evenly staggered streams on one "
+                + "core; lateness against its schedule p50 0.05 ms, p99 3.50 ms: behind schedule (p99 > 1.0 ms)."), md);
+        assertTrue(!md.contains("Rate check (mock-"), "no rate line for capacity points: " + md);
+        assertTrue(!PerfReport.row(PerfPoint.streams(8), client, onTime).capacity());
+    }
 }
