@@ -23,7 +23,6 @@ final class IdleCollector {
     private final Runnable gc;
     private final long growthBytes;
     private long usedAfterLast;
-    private long collections;
 
     IdleCollector() {
         this(() -> {
@@ -46,11 +45,6 @@ final class IdleCollector {
 
     void collect() {
         gc.run();
-        collections++;
         usedAfterLast = usedBytes.getAsLong();
-    }
-
-    long collections() {
-        return collections;
     }
 }

@@ -178,10 +178,15 @@ final class StreamFormat {
         if (includeUsage && !usageInLastChunk) {
             int len = DATA.length + head.length + EMPTY_CHOICES.length + usageBytes(completionTokens)
                     + OBJECT_END.length;
-            chunkHeader(out, len);
-            out.put(DATA).put(head).put(EMPTY_CHOICES);
-            putUsageFields(out, completionTokens);
-            out.put(OBJECT_END).put(CRLF);
+            byte[] b = scratch;
+            int p = chunkHeader(b, 0, len);
+            p = copy(DATA, b, p);
+            p = copy(head, b, p);
+            p = copy(EMPTY_CHOICES, b, p);
+            p = putUsageFields(b, p, completionTokens);
+            p = copy(OBJECT_END, b, p);
+            p = copy(CRLF, b, p);
+            out.put(b, 0, p);
         }
         putDone(out);
         out.put(TERMINATOR);
@@ -230,16 +235,6 @@ final class StreamFormat {
                 + USAGE_COMPLETION.length + digits(completion) + 1;
     }
 
-    private void putUsageFields(ByteBuffer out, int completion) {
-        out.put(USAGE_PROMPT);
-        putDecimal(out, promptTokens);
-        out.put(USAGE_TOTAL);
-        putDecimal(out, promptTokens + completion);
-        out.put(USAGE_COMPLETION);
-        putDecimal(out, completion);
-        out.put((byte) '}');
-    }
-
     private int putUsageFields(byte[] b, int at, int completion) {
         int p = copy(USAGE_PROMPT, b, at);
         p = putDecimal(b, p, promptTokens);
@@ -266,7 +261,7 @@ final class StreamFormat {
         return 100 + Math.floorMod(seed * 31 + k * 7919, words);
     }
 
-    /** {@link #chunkHeader(ByteBuffer, int)} into an array at {@code at}; returns the end. */
+    /** The chunk-size line (hex length, CRLF) into {@code b} at {@code at}; returns the end. */
     static int chunkHeader(byte[] b, int at, int len) {
         int shift = 28;
         while (shift > 0 && ((len >>> shift) & 0xF) == 0) {
@@ -282,16 +277,8 @@ final class StreamFormat {
         return p;
     }
 
-    static void chunkHeader(ByteBuffer out, int len) {
-        int shift = 28;
-        while (shift > 0 && ((len >>> shift) & 0xF) == 0) {
-            shift -= 4;
-        }
-        for (; shift >= 0; shift -= 4) {
-            int d = (len >>> shift) & 0xF;
-            out.put((byte) (d < 10 ? '0' + d : 'a' + d - 10));
-        }
-        out.put(CRLF);
+    private void chunkHeader(ByteBuffer out, int len) {
+        out.put(scratch, 0, chunkHeader(scratch, 0, len));
     }
 
     static int digits(long v) {
@@ -317,15 +304,6 @@ final class StreamFormat {
         return n;
     }
 
-    static void putDecimal(ByteBuffer out, long v) {
-        int n = digits(v);
-        int pos = out.position();
-        for (int i = n - 1; i >= 0; i--) {
-            out.put(pos + i, (byte) ('0' + v % 10));
-            v /= 10;
-        }
-        out.position(pos + n);
-    }
 
     static void jsonString(StringBuilder sb, String s) {
         sb.append('"');
