@@ -7,26 +7,69 @@ package bench.openai;
  * place and nothing is allocated, so it can run once per token. The JSON is still walked
  * fully (strings and escapes honoured), so a key-like sequence inside generated text never
  * matches and broken JSON is reported as malformed.
+ *
+ * <p>The walk is one loop over an explicit stack of open containers, each tagged with what it
+ * means to bench (the top object, {@code choices}, {@code choices[0]}, its delta, {@code
+ * usage}, ...), rather than a recursive descent: the client runs C1-compiled code, which
+ * inlines little, and a call per key, colon and comma cost more than the bytes themselves.
  */
 public final class EventScanner {
 
-    private static final byte[] K_CHOICES = bytes("choices");
-    private static final byte[] K_USAGE = bytes("usage");
-    private static final byte[] K_ERROR = bytes("error");
-    private static final byte[] K_OBJECT = bytes("object");
-    private static final byte[] K_TEXT = bytes("text");
-    private static final byte[] K_DELTA = bytes("delta");
-    private static final byte[] K_MESSAGE = bytes("message");
-    private static final byte[] K_FINISH_REASON = bytes("finish_reason");
-    private static final byte[] K_CONTENT = bytes("content");
-    private static final byte[] K_REASONING_CONTENT = bytes("reasoning_content");
-    private static final byte[] K_REASONING = bytes("reasoning");
-    private static final byte[] K_TOOL_CALLS = bytes("tool_calls");
-    private static final byte[] K_COMPLETION_TOKENS = bytes("completion_tokens");
-    private static final byte[] K_PROMPT_TOKENS = bytes("prompt_tokens");
+    // what an open container is to bench
+    private static final byte R_OTHER = 0;
+    private static final byte R_TOP = 1;
+    private static final byte R_CHOICES = 2;
+    private static final byte R_CHOICE0 = 3;
+    private static final byte R_DELTA = 4;
+    private static final byte R_USAGE = 5;
+    private static final byte R_TOOL_CALLS = 6;
+    private static final byte R_ERROR = 7;
+
+    // the keys that matter, each only inside the container where it matters
+    private static final int K_OTHER = 0;
+    private static final int K_CHOICES = 1;
+    private static final int K_USAGE = 2;
+    private static final int K_ERROR = 3;
+    private static final int K_OBJECT = 4;
+    private static final int K_TEXT = 5;
+    private static final int K_DELTA = 6;
+    private static final int K_FINISH_REASON = 7;
+    private static final int K_CONTENT = 8;
+    private static final int K_TOOL_CALLS = 9;
+    private static final int K_COMPLETION_TOKENS = 10;
+    private static final int K_PROMPT_TOKENS = 11;
+
+    private static final byte[] N_CHOICES = bytes("choices");
+    private static final byte[] N_USAGE = bytes("usage");
+    private static final byte[] N_ERROR = bytes("error");
+    private static final byte[] N_OBJECT = bytes("object");
+    private static final byte[] N_TEXT = bytes("text");
+    private static final byte[] N_DELTA = bytes("delta");
+    private static final byte[] N_MESSAGE = bytes("message");
+    private static final byte[] N_FINISH_REASON = bytes("finish_reason");
+    private static final byte[] N_CONTENT = bytes("content");
+    private static final byte[] N_REASONING_CONTENT = bytes("reasoning_content");
+    private static final byte[] N_REASONING = bytes("reasoning");
+    private static final byte[] N_TOOL_CALLS = bytes("tool_calls");
+    private static final byte[] N_COMPLETION_TOKENS = bytes("completion_tokens");
+    private static final byte[] N_PROMPT_TOKENS = bytes("prompt_tokens");
     private static final byte[] V_DONE = bytes("[DONE]");
-    private static final byte[] V_ERROR = bytes("error");
-    private static final int MAX_DEPTH = 64;
+        private static final byte[] V_TRUE = bytes("true");
+    private static final byte[] V_FALSE = bytes("false");
+    private static final byte[] V_NULL = bytes("null");
+    /** Bytes that end the plain run of a string: the quote, the backslash, raw control characters. */
+    private static final byte[] STRING_SPECIAL = new byte[256];
+
+    static {
+        for (int c = 0; c < 0x20; c++) {
+            STRING_SPECIAL[c] = 1;
+        }
+        STRING_SPECIAL['"'] = 1;
+        STRING_SPECIAL['\\'] = 1;
+    }
+
+    /** Open containers allowed, the top object included. */
+    private static final int MAX_DEPTH = 66;
 
     /** Thrown (pre-allocated, no stack trace) when the JSON is broken. */
     private static final class Malformed extends RuntimeException {
@@ -36,39 +79,35 @@ public final class EventScanner {
     }
 
     private final Malformed malformed = new Malformed();
-    private byte[] b;
-    private int p;
-    private int end;
-    private EventFields f;
+    // the stack of open containers: whether each is an object, its role, members seen, start
+    private final boolean[] isObject = new boolean[MAX_DEPTH + 1];
+    private final byte[] role = new byte[MAX_DEPTH + 1];
+    private final int[] members = new int[MAX_DEPTH + 1];
+    private final int[] start = new int[MAX_DEPTH + 1];
 
-    /** Scans {@code data[0, len)} into {@code out} (cleared first). */
+    /** Scans {@code data[0, len)} into {@code out} (cleared first; only the flag when malformed). */
     public void scan(byte[] data, int len, EventFields out) {
         out.clear();
-        this.b = data;
-        this.p = 0;
-        this.end = len;
-        this.f = out;
         try {
-            skipWs();
-            if (startsWith(V_DONE)) {
-                p += V_DONE.length;
-                skipWs();
-                if (p == end) {
+            int p = skipWs(data, 0, len);
+            if (startsWith(data, p, len, V_DONE)) {
+                p = skipWs(data, p + V_DONE.length, len);
+                if (p == len) {
                     out.done = true;
                     return;
                 }
                 throw malformed;
             }
-            topObject();
-            skipWs();
-            if (p != end) {
+            if (p >= len || data[p] != '{') {
+                throw malformed;
+            }
+            p = walk(data, p, len, out);
+            if (skipWs(data, p, len) != len) {
                 throw malformed;
             }
         } catch (Malformed e) {
+            out.clear(); // nothing read from a broken event counts
             out.malformed = true;
-        } finally {
-            this.b = null;
-            this.f = null;
         }
         if (out.malformed || !out.error) {
             return;
@@ -79,394 +118,375 @@ public final class EventScanner {
         }
     }
 
-    private void topObject() {
-        expect('{');
-        skipWs();
-        if (peek() == '}') {
-            p++;
-            return;
-        }
-        while (true) {
-            int keyFrom = p;
-            int keyLen = readKey();
-            skipWs();
-            expect(':');
-            skipWs();
-            if (keyIs(keyFrom, keyLen, K_CHOICES)) {
-                choices();
-            } else if (keyIs(keyFrom, keyLen, K_USAGE)) {
-                usage();
-            } else if (keyIs(keyFrom, keyLen, K_ERROR)) {
-                int from = p;
-                boolean isNull = peek() == 'n';
-                skipValue(0);
-                if (!isNull) {
-                    f.error = true;
-                    f.errorFrom = from;
-                    f.errorLen = p - from;
-                }
-            } else if (keyIs(keyFrom, keyLen, K_OBJECT)) {
-                if (peek() == '"') {
-                    if (stringEquals(V_ERROR)) {
-                        f.error = true;
-                    }
-                } else {
-                    skipValue(0);
-                }
-            } else {
-                skipValue(0);
-            }
-            if (!nextMember('}')) {
-                return;
-            }
-        }
-    }
-
-    private void choices() {
-        if (peek() == 'n') {
-            skipValue(0);
-            return;
-        }
-        expect('[');
-        skipWs();
-        if (peek() == ']') {
-            p++;
-            return;
-        }
-        while (true) {
-            if (f.choices == 0 && peek() == '{') {
-                choice();
-            } else {
-                skipValue(1);
-            }
-            f.choices++;
-            if (!nextMember(']')) {
-                return;
-            }
-        }
-    }
-
-    private void choice() {
-        expect('{');
-        skipWs();
-        if (peek() == '}') {
-            p++;
-            return;
-        }
-        while (true) {
-            int keyFrom = p;
-            int keyLen = readKey();
-            skipWs();
-            expect(':');
-            skipWs();
-            if (keyIs(keyFrom, keyLen, K_TEXT)) {
-                contentValue();
-            } else if (keyIs(keyFrom, keyLen, K_DELTA) || keyIs(keyFrom, keyLen, K_MESSAGE)) {
-                delta();
-            } else if (keyIs(keyFrom, keyLen, K_FINISH_REASON)) {
-                if (peek() == '"') {
-                    f.finished = true;
-                }
-                skipValue(1);
-            } else {
-                skipValue(1);
-            }
-            if (!nextMember('}')) {
-                return;
-            }
-        }
-    }
-
-    private void delta() {
-        if (peek() != '{') {
-            skipValue(2);
-            return;
-        }
+    /** Walks the top object starting at {@code b[p] == '{'}; returns the position after it. */
+    private int walk(byte[] b, int p, int end, EventFields f) {
+        boolean[] obj = isObject;
+        byte[] roles = role;
+        int[] count = members;
+        int depth = 0;
+        obj[0] = true;
+        roles[0] = R_TOP;
+        count[0] = 0;
         p++;
-        skipWs();
-        if (peek() == '}') {
-            p++;
-            return;
-        }
+        next:
         while (true) {
-            int keyFrom = p;
-            int keyLen = readKey();
-            skipWs();
-            expect(':');
-            skipWs();
-            if (keyIs(keyFrom, keyLen, K_CONTENT) || keyIs(keyFrom, keyLen, K_REASONING_CONTENT)
-                    || keyIs(keyFrom, keyLen, K_REASONING)) {
-                contentValue();
-            } else if (keyIs(keyFrom, keyLen, K_TOOL_CALLS)) {
-                if (peek() == '[') {
-                    int from = p;
-                    skipValue(2);
-                    if (!isEmptyArray(from, p)) {
-                        f.hasContent = true;
-                    }
-                } else {
-                    skipValue(2);
-                }
-            } else {
-                skipValue(2);
+            // inside the container at depth: a member or element follows, or the close of an empty one
+            if (p < end && b[p] <= ' ') {
+                p = skipWs(b, p, end); // compact JSON (vLLM's) has none: no call then
             }
-            if (!nextMember('}')) {
-                return;
+            if (p >= end) {
+                throw malformed;
+            }
+            byte c = b[p];
+            boolean closed = false;
+            if (count[depth] == 0 && c == (obj[depth] ? '}' : ']')) {
+                closed = true;
+                p++;
+            } else {
+                count[depth]++;
+                byte parent = roles[depth];
+                int key = K_OTHER;
+                if (obj[depth]) {
+                    if (c != '"') {
+                        throw malformed;
+                    }
+                    int keyFrom = p + 1;
+                    p = skipString(b, p, end);
+                    if (parent != R_OTHER) {
+                        key = key(parent, b, keyFrom, p - 1 - keyFrom);
+                    }
+                    if (p < end && b[p] <= ' ') {
+                        p = skipWs(b, p, end);
+                    }
+                    if (p >= end || b[p] != ':') {
+                        throw malformed;
+                    }
+                    p++;
+                    if (p < end && b[p] <= ' ') {
+                        p = skipWs(b, p, end);
+                    }
+                    if (p >= end) {
+                        throw malformed;
+                    }
+                    c = b[p];
+                }
+                // the value at p, and what it is to bench
+                byte opens = R_OTHER;
+                boolean consumed = false;
+                switch (parent) {
+                    case R_TOP -> {
+                        switch (key) {
+                            case K_CHOICES -> {
+                                if (c == '[') {
+                                    opens = R_CHOICES;
+                                } else if (c != 'n') {
+                                    throw malformed; // choices is an array or null
+                                }
+                            }
+                            case K_USAGE -> {
+                                if (c == '{') {
+                                    opens = R_USAGE;
+                                }
+                            }
+                            case K_ERROR -> {
+                                if (c != 'n') {
+                                    f.error = true;
+                                    f.errorFrom = p;
+                                    opens = R_ERROR;
+                                }
+                            }
+                            case K_OBJECT -> {
+                                if (c == '"') {
+                                    int from = p + 1;
+                                    p = skipString(b, p, end);
+                                    if (is(b, from, p - 1 - from, N_ERROR)) {
+                                        f.error = true;
+                                    }
+                                    consumed = true;
+                                }
+                            }
+                            default -> { }
+                        }
+                    }
+                    case R_CHOICES -> {
+                        if (f.choices == 0 && c == '{') {
+                            opens = R_CHOICE0;
+                        }
+                        f.choices++;
+                    }
+                    case R_CHOICE0 -> {
+                        if (key == K_TEXT) {
+                            content(b, p, end, f);
+                        } else if (key == K_DELTA) {
+                            if (c == '{') {
+                                opens = R_DELTA;
+                            }
+                        } else if (key == K_FINISH_REASON && c == '"') {
+                            f.finished = true;
+                        }
+                    }
+                    case R_DELTA -> {
+                        if (key == K_CONTENT) {
+                            content(b, p, end, f);
+                        } else if (key == K_TOOL_CALLS && c == '[') {
+                            opens = R_TOOL_CALLS;
+                        }
+                    }
+                    case R_TOOL_CALLS -> f.hasContent = true; // an element: the array is not empty
+                    case R_USAGE -> {
+                        if (key == K_COMPLETION_TOKENS || key == K_PROMPT_TOKENS) {
+                            long v;
+                            if (c == 'n') {
+                                p = literal(b, p, end, V_NULL);
+                                v = -1;
+                            } else {
+                                long n = 0;
+                                int digits = 0;
+                                while (p < end && b[p] >= '0' && b[p] <= '9') {
+                                    n = n * 10 + (b[p++] - '0');
+                                    if (++digits > 18) {
+                                        throw malformed;
+                                    }
+                                }
+                                if (digits == 0) {
+                                    throw malformed; // a count is a non-negative number or null
+                                }
+                                p = skipNumberTail(b, p, end);
+                                v = n;
+                            }
+                            if (key == K_COMPLETION_TOKENS) {
+                                f.completionTokens = v;
+                            } else {
+                                f.promptTokens = v;
+                            }
+                            consumed = true;
+                        }
+                    }
+                    default -> { }
+                }
+                if (!consumed && (c == '{' || c == '[')) {
+                    if (++depth >= MAX_DEPTH) {
+                        throw malformed;
+                    }
+                    obj[depth] = c == '{';
+                    roles[depth] = opens;
+                    count[depth] = 0;
+                    start[depth] = p;
+                    p++;
+                    continue;
+                }
+                if (!consumed) {
+                    int from = p;
+                    p = skipScalar(b, p, end, c);
+                    if (opens == R_ERROR) {
+                        f.errorLen = p - from;
+                    }
+                }
+            }
+            // after a value, or the close of the container at depth
+            while (true) {
+                if (closed) {
+                    if (roles[depth] == R_ERROR) {
+                        f.errorLen = p - start[depth];
+                    }
+                    if (depth == 0) {
+                        return p;
+                    }
+                    depth--;
+                    closed = false;
+                }
+                if (p < end && b[p] <= ' ') {
+                    p = skipWs(b, p, end);
+                }
+                if (p >= end) {
+                    throw malformed;
+                }
+                c = b[p++];
+                if (c == ',') {
+                    continue next;
+                }
+                if (c != (obj[depth] ? '}' : ']')) {
+                    throw malformed;
+                }
+                closed = true;
             }
         }
+    }
+
+    /**
+     * Which key this is, given the container it is in (only the keys bench reads there). The
+     * length and first byte decide before any comparison loop runs.
+     */
+    private static int key(byte parent, byte[] b, int from, int len) {
+        byte first = b[from];
+        switch (parent) {
+            case R_TOP -> {
+                if (first == 'c' && is(b, from, len, N_CHOICES)) {
+                    return K_CHOICES;
+                }
+                if (first == 'u' && is(b, from, len, N_USAGE)) {
+                    return K_USAGE;
+                }
+                if (first == 'e' && is(b, from, len, N_ERROR)) {
+                    return K_ERROR;
+                }
+                if (first == 'o' && is(b, from, len, N_OBJECT)) {
+                    return K_OBJECT;
+                }
+            }
+            case R_CHOICE0 -> {
+                if (first == 't' && is(b, from, len, N_TEXT)) {
+                    return K_TEXT;
+                }
+                if ((first == 'd' && is(b, from, len, N_DELTA)) || (first == 'm' && is(b, from, len, N_MESSAGE))) {
+                    return K_DELTA;
+                }
+                if (first == 'f' && is(b, from, len, N_FINISH_REASON)) {
+                    return K_FINISH_REASON;
+                }
+            }
+            case R_DELTA -> {
+                if ((first == 'c' && is(b, from, len, N_CONTENT))
+                        || (first == 'r' && (is(b, from, len, N_REASONING_CONTENT) || is(b, from, len, N_REASONING)))) {
+                    return K_CONTENT;
+                }
+                if (first == 't' && is(b, from, len, N_TOOL_CALLS)) {
+                    return K_TOOL_CALLS;
+                }
+            }
+            case R_USAGE -> {
+                if (first == 'c' && is(b, from, len, N_COMPLETION_TOKENS)) {
+                    return K_COMPLETION_TOKENS;
+                }
+                if (first == 'p' && is(b, from, len, N_PROMPT_TOKENS)) {
+                    return K_PROMPT_TOKENS;
+                }
+            }
+            default -> { }
+        }
+        return K_OTHER;
     }
 
     /** A string value counts as content when non-empty; anything else does not. */
-    private void contentValue() {
-        if (peek() == '"' && p + 1 < end && b[p + 1] != '"') {
+    private static void content(byte[] b, int p, int end, EventFields f) {
+        if (b[p] == '"' && p + 1 < end && b[p + 1] != '"') {
             f.hasContent = true;
         }
-        skipValue(2);
     }
 
-    private void usage() {
-        if (peek() != '{') {
-            skipValue(0);
-            return;
-        }
-        p++;
-        skipWs();
-        if (peek() == '}') {
-            p++;
-            return;
-        }
-        while (true) {
-            int keyFrom = p;
-            int keyLen = readKey();
-            skipWs();
-            expect(':');
-            skipWs();
-            if (keyIs(keyFrom, keyLen, K_COMPLETION_TOKENS)) {
-                f.completionTokens = readCount();
-            } else if (keyIs(keyFrom, keyLen, K_PROMPT_TOKENS)) {
-                f.promptTokens = readCount();
-            } else {
-                skipValue(1);
-            }
-            if (!nextMember('}')) {
-                return;
-            }
-        }
-    }
-
-    /** A non-negative integer (a trailing ".0" is tolerated); null gives -1. */
-    private long readCount() {
-        if (peek() == 'n') {
-            skipValue(1);
-            return -1;
-        }
-        long v = 0;
-        int digits = 0;
-        while (p < end && b[p] >= '0' && b[p] <= '9') {
-            v = v * 10 + (b[p++] - '0');
-            if (++digits > 18) {
-                throw malformed;
-            }
-        }
-        if (digits == 0) {
-            throw malformed;
-        }
-        if (p < end && (b[p] == '.' || b[p] == 'e' || b[p] == 'E')) {
-            skipNumberTail();
-        }
-        return v;
-    }
-
-    /** After a member value: true when another member follows, false at {@code close}. */
-    private boolean nextMember(char close) {
-        skipWs();
-        byte c = peek();
-        if (c == ',') {
-            p++;
-            skipWs();
-            return true;
-        }
-        if (c == close) {
-            p++;
-            return false;
-        }
-        throw malformed;
-    }
-
-    /** Reads a key string; returns its length (the bytes start after the opening quote). */
-    private int readKey() {
-        if (peek() != '"') {
-            throw malformed;
-        }
-        int from = p + 1;
-        skipString();
-        return p - 1 - from;
-    }
-
-    private boolean keyIs(int keyFrom, int keyLen, byte[] key) {
-        if (keyLen != key.length) {
-            return false;
-        }
-        int base = keyFrom + 1;
-        for (int i = 0; i < keyLen; i++) {
-            if (b[base + i] != key[i]) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    private boolean stringEquals(byte[] value) {
-        int from = p + 1;
-        skipString();
-        int len = p - 1 - from;
-        if (len != value.length) {
-            return false;
-        }
-        for (int i = 0; i < len; i++) {
-            if (b[from + i] != value[i]) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    private void skipValue(int depth) {
-        if (depth > MAX_DEPTH) {
-            throw malformed;
-        }
-        byte c = peek();
+    /** Skips a string, number or literal starting with {@code c} at p; returns the position after it. */
+    private int skipScalar(byte[] b, int p, int end, byte c) {
         switch (c) {
-            case '"' -> skipString();
-            case '{' -> {
-                p++;
-                skipWs();
-                if (peek() == '}') {
-                    p++;
-                    return;
-                }
-                while (true) {
-                    readKey();
-                    skipWs();
-                    expect(':');
-                    skipWs();
-                    skipValue(depth + 1);
-                    if (!nextMember('}')) {
-                        return;
-                    }
-                }
+            case '"' -> {
+                return skipString(b, p, end);
             }
-            case '[' -> {
-                p++;
-                skipWs();
-                if (peek() == ']') {
-                    p++;
-                    return;
-                }
-                while (true) {
-                    skipValue(depth + 1);
-                    if (!nextMember(']')) {
-                        return;
-                    }
-                }
+            case 't' -> {
+                return literal(b, p, end, V_TRUE);
             }
-            case 't' -> literal("true");
-            case 'f' -> literal("false");
-            case 'n' -> literal("null");
+            case 'f' -> {
+                return literal(b, p, end, V_FALSE);
+            }
+            case 'n' -> {
+                return literal(b, p, end, V_NULL);
+            }
             default -> {
-                if (c == '-' || (c >= '0' && c <= '9')) {
-                    p++;
-                    while (p < end && b[p] >= '0' && b[p] <= '9') {
-                        p++;
-                    }
-                    skipNumberTail();
-                } else {
+                if (c != '-' && (c < '0' || c > '9')) {
                     throw malformed;
                 }
+                p++;
+                while (p < end && b[p] >= '0' && b[p] <= '9') {
+                    p++;
+                }
+                return skipNumberTail(b, p, end);
             }
         }
     }
 
-    private void skipNumberTail() {
+    private static int skipNumberTail(byte[] b, int p, int end) {
         while (p < end) {
             byte c = b[p];
             if ((c >= '0' && c <= '9') || c == '.' || c == 'e' || c == 'E' || c == '+' || c == '-') {
                 p++;
             } else {
-                return;
+                break;
             }
         }
+        return p;
     }
 
-    private void literal(String word) {
-        int n = word.length();
-        if (p + n > end) {
+    private int literal(byte[] b, int p, int end, byte[] word) {
+        if (!startsWith(b, p, end, word)) {
             throw malformed;
         }
-        for (int i = 0; i < n; i++) {
-            if (b[p + i] != word.charAt(i)) {
-                throw malformed;
-            }
-        }
-        p += n;
+        return p + word.length;
     }
 
-    /** Skips a string starting at the opening quote; leaves p after the closing quote. */
-    private void skipString() {
-        p++;
-        while (p < end) {
-            byte c = b[p++];
+    /** Skips a string starting at its opening quote; returns the position after the closing quote. */
+    private int skipString(byte[] b, int p, int end) {
+        byte[] special = STRING_SPECIAL;
+        int i = p + 1;
+        while (i < end) {
+            byte c = b[i++];
+            if (special[c & 0xFF] == 0) {
+                continue; // one table load per plain byte instead of three comparisons
+            }
             if (c == '"') {
-                return;
+                return i;
             }
-            if (c == '\\') {
-                if (p >= end) {
-                    throw malformed;
-                }
-                p++;
-            } else if (c >= 0 && c < 0x20) {
-                throw malformed; // raw control character inside a string
+            if (c != '\\' || i >= end) {
+                throw malformed; // a raw control character, or a string cut after a backslash
             }
+            i = skipEscape(b, i, end);
         }
         throw malformed;
     }
 
-    private boolean isEmptyArray(int from, int to) {
-        for (int i = from + 1; i < to - 1; i++) {
-            byte c = b[i];
+    /** The escape after a backslash at {@code i - 1}: one of JSON's, else malformed. */
+    private int skipEscape(byte[] b, int i, int end) {
+        switch (b[i]) {
+            case '"', '\\', '/', 'b', 'f', 'n', 'r', 't' -> {
+                return i + 1;
+            }
+            case 'u' -> {
+                if (end - i < 5) {
+                    throw malformed;
+                }
+                for (int k = 1; k <= 4; k++) {
+                    if (Character.digit(b[i + k], 16) < 0) {
+                        throw malformed;
+                    }
+                }
+                return i + 5;
+            }
+            default -> throw malformed;
+        }
+    }
+
+    private static int skipWs(byte[] b, int p, int end) {
+        while (p < end) {
+            byte c = b[p];
             if (c != ' ' && c != '\t' && c != '\n' && c != '\r') {
+                break;
+            }
+            p++;
+        }
+        return p;
+    }
+
+    /** Whether the key bytes [from, from + len) are {@code name}. */
+    private static boolean is(byte[] b, int from, int len, byte[] name) {
+        if (len != name.length) {
+            return false;
+        }
+        for (int i = 0; i < len; i++) {
+            if (b[from + i] != name[i]) {
                 return false;
             }
         }
         return true;
     }
 
-    private void expect(char c) {
-        if (peek() != c) {
-            throw malformed;
-        }
-        p++;
-    }
-
-    private byte peek() {
-        if (p >= end) {
-            throw malformed;
-        }
-        return b[p];
-    }
-
-    private void skipWs() {
-        while (p < end) {
-            byte c = b[p];
-            if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
-                p++;
-            } else {
-                return;
-            }
-        }
-    }
-
-    private boolean startsWith(byte[] prefix) {
+    private static boolean startsWith(byte[] b, int p, int end, byte[] prefix) {
         if (end - p < prefix.length) {
             return false;
         }

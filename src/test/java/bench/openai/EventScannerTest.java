@@ -435,7 +435,10 @@ class EventScannerTest {
                 "{\"usage\":{\"completion_tokens\":\"5\"}}",
                 "{\"usage\":{\"completion_tokens\":-5}}",
                 "{\"usage\":{\"completion_tokens\":1234567890123456789012}}",
-                "{\"x\":+1}");
+                "{\"x\":+1}",
+                "{\"x\":\"\\q\"}",
+                "{\"x\":\"\\u12\"}",
+                "{\"x\":\"\\u12G4\"}");
         for (String s : bad) {
             EventFields f = scan(s);
             assertTrue(f.malformed, "should be malformed: " + s);
