@@ -11,50 +11,43 @@ import java.nio.charset.StandardCharsets;
 public final class ParserWarmup {
     private ParserWarmup() {}
 
-    /** Parses {@code streams} synthetic responses of {@code tokens} events each; returns tokens seen. */
+    /**
+     * Parses {@code streams} synthetic responses of {@code tokens} events each through an
+     * {@link Exchange}, the code a real read runs; returns the tokens counted.
+     */
     public static long run(int streams, int tokens) {
-        ByteBuffer response = syntheticResponse(tokens);
-        EventScanner scanner = new EventScanner();
-        EventFields fields = new EventFields();
-        long[] seen = new long[1];
-        SseParser sse = new SseParser((data, len, name) -> {
-            scanner.scan(data, len, fields);
-            if (fields.hasContent || fields.completionTokens >= 0 || fields.done) {
-                seen[0]++;
+        byte[] bytes = syntheticResponse(tokens).array();
+        StreamClient.Stats stats = new StreamClient.Stats();
+        Exchange exchange = new Exchange(new EventScanner(), new EventFields(), stats, (now, kind, why, keepAlive) -> {
+            if (kind != null) {
+                throw new IllegalStateException("warm-up stream failed: " + why);
             }
         });
-        HttpResponseParser http = new HttpResponseParser(new HttpResponseParser.Handler() {
+        StreamHandler handler = new StreamHandler() {
             @Override
-            public void onStatus(int status) {}
+            public void onWritten(long nanos) {}
 
             @Override
-            public void onHeadersComplete(HttpResponseParser.Headers headers) {}
+            public void onTokens(long nanos, int n) {}
 
             @Override
-            public void onBody(byte[] buf, int from, int to) {
-                sse.feed(buf, from, to);
-            }
-
-            @Override
-            public void onMessageComplete() {}
-        });
-        byte[] bytes = response.array();
+            public void onComplete(long nanos, StreamOutcome outcome) {}
+        };
         int len = bytes.length;
         for (int s = 0; s < streams; s++) {
-            http.reset();
-            sse.reset();
+            exchange.begin(handler);
             // vary the read sizes so every split path of the parsers runs
             int step = 17 + (s % 7) * 61;
             try {
                 for (int pos = 0; pos < len; pos += step) {
-                    http.feed(bytes, pos, Math.min(len, pos + step));
+                    exchange.feed(bytes, pos, Math.min(len, pos + step), System.nanoTime());
                 }
             } catch (HttpResponseParser.ParseException e) {
                 throw new IllegalStateException("warm-up stream did not parse: " + e.getMessage(), e);
             }
-            sse.finish();
+            exchange.detach();
         }
-        return seen[0];
+        return stats.tokens;
     }
 
     static ByteBuffer syntheticResponse(int tokens) {

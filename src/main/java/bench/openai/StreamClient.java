@@ -8,7 +8,6 @@ import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.Iterator;
 import java.util.List;
@@ -57,7 +56,6 @@ public final class StreamClient implements AutoCloseable {
     }
 
     private static final int READ_BUFFER_BYTES = 256 * 1024;
-    private static final int ERROR_SNIPPET_BYTES = 512;
     private static final long TIMEOUT_SCAN_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
     private static final long SPIN_NANOS = TimeUnit.MICROSECONDS.toNanos(30);
 
@@ -265,13 +263,12 @@ public final class StreamClient implements AutoCloseable {
     }
 
     /** One connection and the exchange it carries. */
-    private final class Conn implements HttpResponseParser.Handler, SseParser.Listener {
+    private final class Conn implements Exchange.End {
         Conn prev;
         Conn next;
         SocketChannel channel;
         SelectionKey key;
-        final HttpResponseParser http = new HttpResponseParser(this);
-        final SseParser sse = new SseParser(this);
+        final Exchange exchange = new Exchange(scanner, fields, stats, this);
         // TLS (https only): the engine, encrypted bytes read but not yet decrypted, and
         // encrypted bytes waiting to be written (kept flipped, ready to drain)
         SSLEngine tls;
@@ -279,45 +276,20 @@ public final class StreamClient implements AutoCloseable {
         ByteBuffer netOut;
         boolean handshaking;
 
-        // the current exchange
+        // the current request (its response: exchange)
         byte[] request;
         ByteBuffer out;
-        StreamHandler handler;
         long deadline;
         boolean reused;
         boolean responseStarted;
-        long readNanos;
-        int status;
-        boolean streaming;
-        byte[] errorBody;
-        int errorBodyLen;
-        FailureKind failure;
-        String failureDetail;
-        long promptTokens;
-        long completionTokens;
-        long tokensSeen;
-        int tokenEvents;
-        boolean sawDone;
 
         void begin(byte[] req, StreamHandler h, long dl, boolean wasReused) {
             request = req;
             out = ByteBuffer.wrap(req);
-            handler = h;
             deadline = dl;
             reused = wasReused;
             responseStarted = false;
-            status = 0;
-            streaming = false;
-            errorBodyLen = 0;
-            failure = null;
-            failureDetail = null;
-            promptTokens = -1;
-            completionTokens = -1;
-            tokensSeen = 0;
-            tokenEvents = 0;
-            sawDone = false;
-            http.reset();
-            sse.reset();
+            exchange.begin(h);
         }
 
         void connect(long now) {
@@ -357,7 +329,7 @@ public final class StreamClient implements AutoCloseable {
 
         /** Connected (and TLS established): send the request, or join the idle pool when pre-connecting. */
         private void usable() {
-            if (handler == null) {
+            if (!exchange.active()) {
                 idle.addLast(this);
                 preconnected++;
             } else {
@@ -366,7 +338,7 @@ public final class StreamClient implements AutoCloseable {
         }
 
         private void connectFailed(long now, IOException e) {
-            if (handler == null) {
+            if (!exchange.active()) {
                 closeChannel();
                 preconnectFailed++;
                 lastPreconnectError = message(e);
@@ -534,7 +506,7 @@ public final class StreamClient implements AutoCloseable {
             } else {
                 key.interestOps(SelectionKey.OP_READ);
                 out = null;
-                handler.onWritten(System.nanoTime());
+                exchange.handler().onWritten(System.nanoTime());
             }
         }
 
@@ -622,7 +594,7 @@ public final class StreamClient implements AutoCloseable {
                     }
                 } catch (IOException e) {
                     netIn.compact();
-                    fail(now, FailureKind.CONNECTION_CUT, "TLS error after " + tokensSeen + " tokens: " + message(e),
+                    fail(now, FailureKind.CONNECTION_CUT, "TLS error after " + exchange.tokensSeen() + " tokens: " + message(e),
                             false);
                     return;
                 }
@@ -632,10 +604,10 @@ public final class StreamClient implements AutoCloseable {
 
         private void readFailed(IOException e) {
             long now = System.nanoTime();
-            if (handler == null) {
+            if (!exchange.active()) {
                 discardIdle();
             } else if (!retryStale(now)) {
-                fail(now, FailureKind.CONNECTION_CUT, "connection error after " + tokensSeen + " tokens: "
+                fail(now, FailureKind.CONNECTION_CUT, "connection error after " + exchange.tokensSeen() + " tokens: "
                         + message(e), false);
             }
         }
@@ -645,36 +617,33 @@ public final class StreamClient implements AutoCloseable {
          * Returns false when the connection has nothing more to read for now.
          */
         private boolean deliver(ByteBuffer buf, int n, long now) {
-            if (handler == null) {
+            if (!exchange.active()) {
                 // bytes on an idle connection: the server is not speaking HTTP/1.1 keep-alive
                 discardIdle();
                 return false;
             }
-            readNanos = now;
             responseStarted = true;
             try {
-                http.feed(buf.array(), 0, n);
+                exchange.feed(buf.array(), 0, n, now);
             } catch (HttpResponseParser.ParseException e) {
                 fail(now, FailureKind.MALFORMED, "bad HTTP response: " + e.getMessage(), false);
                 return false;
             }
-            return handler != null;
+            return exchange.active();
         }
 
         private void onEof(long now) {
-            if (handler == null) {
+            if (!exchange.active()) {
                 discardIdle();
                 return;
             }
             if (!responseStarted && retryStale(now)) {
                 return;
             }
-            if (http.eof()) {
-                return; // close-delimited body completed (onMessageComplete ran)
+            if (exchange.eof()) {
+                return; // close-delimited body completed (the exchange's end ran)
             }
-            String where = !http.hasStatus() ? "before the status line"
-                    : "after " + tokensSeen + " tokens (" + tokenEvents + " events)";
-            fail(now, FailureKind.CONNECTION_CUT, "connection closed by the server " + where, false);
+            fail(now, FailureKind.CONNECTION_CUT, "connection closed by the server " + exchange.progress(), false);
         }
 
         /** A kept-alive connection the server had already closed: redo on a fresh one. */
@@ -684,105 +653,14 @@ public final class StreamClient implements AutoCloseable {
             }
             stats.retriedOnStaleConnection++;
             closeChannel();
-            begin(request, handler, deadline, false);
+            begin(request, exchange.handler(), deadline, false);
             connect(now);
             return true;
         }
 
         @Override
-        public void onStatus(int code) {
-            status = code;
-        }
-
-        @Override
-        public void onHeadersComplete(HttpResponseParser.Headers headers) {
-            streaming = headers.status() / 100 == 2;
-            if (!streaming && errorBody == null) {
-                errorBody = new byte[ERROR_SNIPPET_BYTES];
-            }
-        }
-
-        @Override
-        public void onBody(byte[] buf, int from, int to) {
-            if (streaming) {
-                sse.feed(buf, from, to);
-            } else {
-                int n = Math.min(to - from, errorBody.length - errorBodyLen);
-                if (n > 0) {
-                    System.arraycopy(buf, from, errorBody, errorBodyLen, n);
-                    errorBodyLen += n;
-                }
-            }
-        }
-
-        @Override
-        public void onMessageComplete() {
-            if (handler == null) {
-                return;
-            }
-            long now = readNanos;
-            if (streaming) {
-                sse.finish();
-            }
-            if (status / 100 != 2) {
-                String body = new String(errorBody, 0, errorBodyLen, StandardCharsets.UTF_8)
-                        .replaceAll("\\s+", " ").trim();
-                fail(now, FailureKind.HTTP_ERROR, "HTTP " + status + (body.isEmpty() ? "" : ": " + body),
-                        http.keepAlive());
-                return;
-            }
-            if (failure != null) {
-                fail(now, failure, failureDetail, http.keepAlive());
-            } else if (!sawDone) {
-                fail(now, FailureKind.MISSING_DONE, "stream ended without data: [DONE] after " + tokensSeen
-                        + " tokens", http.keepAlive());
-            } else if (tokensSeen == 0) {
-                fail(now, FailureKind.NO_TOKENS, "stream carried no tokens", http.keepAlive());
-            } else {
-                complete(now, null, null, http.keepAlive());
-            }
-        }
-
-        @Override
-        public void onEvent(byte[] data, int length, String eventName) {
-            if (failure != null || handler == null) {
-                return;
-            }
-            EventFields f = fields;
-            scanner.scan(data, length, f);
-            if (f.done) {
-                sawDone = true;
-                return;
-            }
-            if (f.malformed) {
-                failure = FailureKind.MALFORMED;
-                failureDetail = "malformed event: " + snippet(data, 0, length);
-                return;
-            }
-            if (f.error || "error".equals(eventName)) {
-                failure = FailureKind.INBAND_ERROR;
-                failureDetail = "error event: " + snippet(data, f.errorFrom, f.errorLen > 0 ? f.errorLen : length);
-                return;
-            }
-            if (f.promptTokens >= 0) {
-                promptTokens = f.promptTokens;
-            }
-            int k = 0;
-            if (f.completionTokens >= 0) {
-                completionTokens = f.completionTokens;
-                if (f.choices > 0) {
-                    k = (int) Math.max(0, f.completionTokens - tokensSeen);
-                }
-            } else if (f.choices > 0 && f.hasContent) {
-                k = 1;
-            }
-            if (k > 0) {
-                tokensSeen += k;
-                tokenEvents++;
-                stats.tokenEvents++;
-                stats.tokens += k;
-                handler.onTokens(readNanos, k);
-            }
+        public void onEnd(long nowNanos, FailureKind kind, String why, boolean keepAlive) {
+            complete(nowNanos, kind, why, keepAlive);
         }
 
         void fail(long now, FailureKind kind, String why, boolean keepAlive) {
@@ -790,13 +668,11 @@ public final class StreamClient implements AutoCloseable {
         }
 
         private void complete(long now, FailureKind kind, String why, boolean keepAlive) {
-            StreamHandler h = handler;
+            StreamOutcome outcome = exchange.outcome(kind, why);
+            StreamHandler h = exchange.detach();
             if (h == null) {
                 return;
             }
-            StreamOutcome outcome = new StreamOutcome(kind, why, status, promptTokens, completionTokens,
-                    tokensSeen, tokenEvents, sawDone);
-            handler = null;
             request = null;
             out = null;
             unlink(this);
@@ -835,12 +711,6 @@ public final class StreamClient implements AutoCloseable {
                 channel = null;
             }
         }
-    }
-
-    private static String snippet(byte[] data, int from, int len) {
-        int n = Math.min(len, 300);
-        String s = new String(data, from, n, StandardCharsets.UTF_8).replaceAll("\\s+", " ").trim();
-        return n < len ? s + "..." : s;
     }
 
     private static String message(IOException e) {

@@ -3,9 +3,10 @@ package bench.perf;
 import bench.BenchException;
 import bench.openai.EventFields;
 import bench.openai.EventScanner;
+import bench.openai.Exchange;
 import bench.openai.FailureKind;
 import bench.openai.HttpResponseParser;
-import bench.openai.SseParser;
+import bench.openai.StreamClient;
 import bench.openai.StreamHandler;
 import bench.openai.StreamOutcome;
 import io.netty.bootstrap.Bootstrap;
@@ -24,7 +25,6 @@ import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollEventLoopGroup;
 import io.netty.channel.epoll.EpollSocketChannel;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
@@ -34,8 +34,8 @@ import java.util.concurrent.TimeUnit;
  * of keep-alive connections each carrying its requests one after another, the pre-encoded
  * request bytes written as they are ({@link Unpooled#wrappedBuffer}), and in
  * {@code channelRead} one {@link System#nanoTime()} per read and the response bytes fed to the
- * same parsers ({@link HttpResponseParser}, {@link SseParser}, {@link EventScanner}) with the same
- * token counting as StreamClient. No Netty HTTP codec: only the transport differs.
+ * same {@link Exchange} as StreamClient's (HTTP framing, SSE, event fields, token counting). No
+ * Netty HTTP codec: only the transport differs.
  *
  * <p>Read buffers: Netty's epoll transport reads into direct buffers from the configured
  * allocator ({@code ioBuffer}); the bytes are copied once into a heap array that the parsers
@@ -57,7 +57,6 @@ final class NettyStreamClient implements AutoCloseable {
     }
 
     private static final int SCRATCH_BYTES = 256 * 1024;
-    private static final int ERROR_SNIPPET_BYTES = 512;
 
     private final EpollEventLoopGroup group;
     private final EventLoop loop;
@@ -66,6 +65,7 @@ final class NettyStreamClient implements AutoCloseable {
     private final byte[] scratch = new byte[SCRATCH_BYTES];
     private final EventScanner scanner = new EventScanner();
     private final EventFields fields = new EventFields();
+    private final StreamClient.Stats tokens = new StreamClient.Stats();
     private long reads;
     private long bytesRead;
 
@@ -201,39 +201,12 @@ final class NettyStreamClient implements AutoCloseable {
     }
 
     /** One connection and the exchange it carries. */
-    private final class Conn extends ChannelInboundHandlerAdapter
-            implements HttpResponseParser.Handler, SseParser.Listener {
+    private final class Conn extends ChannelInboundHandlerAdapter implements Exchange.End {
         Channel channel;
-        final HttpResponseParser http = new HttpResponseParser(this);
-        final SseParser sse = new SseParser(this);
-        StreamHandler handler;
-        long readNanos;
-        int status;
-        boolean streaming;
-        byte[] errorBody;
-        int errorBodyLen;
-        FailureKind failure;
-        String failureDetail;
-        long promptTokens;
-        long completionTokens;
-        long tokensSeen;
-        int tokenEvents;
-        boolean sawDone;
+        final Exchange exchange = new Exchange(scanner, fields, tokens, this);
 
         void send(byte[] request, StreamHandler h) {
-            handler = h;
-            status = 0;
-            streaming = false;
-            errorBodyLen = 0;
-            failure = null;
-            failureDetail = null;
-            promptTokens = -1;
-            completionTokens = -1;
-            tokensSeen = 0;
-            tokenEvents = 0;
-            sawDone = false;
-            http.reset();
-            sse.reset();
+            exchange.begin(h);
             if (!channel.isActive()) {
                 fail(System.nanoTime(), FailureKind.CONNECTION_CUT, "the connection is closed");
                 return;
@@ -250,21 +223,20 @@ final class NettyStreamClient implements AutoCloseable {
                 int n = buf.readableBytes();
                 reads++;
                 bytesRead += n;
-                if (handler == null) {
+                if (!exchange.active()) {
                     ctx.close(); // bytes on an idle connection: not HTTP/1.1 keep-alive
                     return;
                 }
-                readNanos = now;
                 if (buf.hasArray()) {
                     int from = buf.arrayOffset() + buf.readerIndex();
-                    http.feed(buf.array(), from, from + n);
+                    exchange.feed(buf.array(), from, from + n, now);
                 } else {
                     int at = buf.readerIndex();
                     int end = at + n;
-                    while (at < end && handler != null) {
+                    while (at < end && exchange.active()) {
                         int k = Math.min(scratch.length, end - at);
                         buf.getBytes(at, scratch, 0, k);
-                        http.feed(scratch, 0, k);
+                        exchange.feed(scratch, 0, k, now);
                         at += k;
                     }
                 }
@@ -278,116 +250,24 @@ final class NettyStreamClient implements AutoCloseable {
 
         @Override
         public void channelInactive(ChannelHandlerContext ctx) {
-            if (handler != null) {
-                long now = System.nanoTime();
-                if (http.eof()) {
-                    return;
-                }
-                fail(now, FailureKind.CONNECTION_CUT, "connection closed by the server after " + tokensSeen
-                        + " tokens");
+            if (exchange.active() && !exchange.eof()) {
+                fail(System.nanoTime(), FailureKind.CONNECTION_CUT, "connection closed by the server "
+                        + exchange.progress());
             }
         }
 
         @Override
         public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-            fail(System.nanoTime(), FailureKind.CONNECTION_CUT, "connection error after " + tokensSeen
+            fail(System.nanoTime(), FailureKind.CONNECTION_CUT, "connection error after " + exchange.tokensSeen()
                     + " tokens: " + cause.getMessage());
             ctx.close();
         }
 
         @Override
-        public void onStatus(int code) {
-            status = code;
-        }
-
-        @Override
-        public void onHeadersComplete(HttpResponseParser.Headers headers) {
-            streaming = headers.status() / 100 == 2;
-            if (!streaming && errorBody == null) {
-                errorBody = new byte[ERROR_SNIPPET_BYTES];
-            }
-        }
-
-        @Override
-        public void onBody(byte[] buf, int from, int to) {
-            if (streaming) {
-                sse.feed(buf, from, to);
-            } else {
-                int n = Math.min(to - from, errorBody.length - errorBodyLen);
-                if (n > 0) {
-                    System.arraycopy(buf, from, errorBody, errorBodyLen, n);
-                    errorBodyLen += n;
-                }
-            }
-        }
-
-        @Override
-        public void onMessageComplete() {
-            if (handler == null) {
-                return;
-            }
-            long now = readNanos;
-            if (streaming) {
-                sse.finish();
-            }
-            boolean keepAlive = http.keepAlive();
-            if (status / 100 != 2) {
-                String body = new String(errorBody, 0, errorBodyLen, StandardCharsets.UTF_8)
-                        .replaceAll("\\s+", " ").trim();
-                complete(now, FailureKind.HTTP_ERROR, "HTTP " + status + (body.isEmpty() ? "" : ": " + body));
-            } else if (failure != null) {
-                complete(now, failure, failureDetail);
-            } else if (!sawDone) {
-                complete(now, FailureKind.MISSING_DONE, "stream ended without data: [DONE] after " + tokensSeen
-                        + " tokens");
-            } else if (tokensSeen == 0) {
-                complete(now, FailureKind.NO_TOKENS, "stream carried no tokens");
-            } else {
-                complete(now, null, null);
-            }
+        public void onEnd(long nowNanos, FailureKind kind, String why, boolean keepAlive) {
+            complete(nowNanos, kind, why);
             if (!keepAlive && channel != null) {
                 channel.close(); // the next request on this slot fails: the mock keeps connections alive
-            }
-        }
-
-        /** As StreamClient's onEvent: the same fields, the same token arithmetic. */
-        @Override
-        public void onEvent(byte[] data, int length, String eventName) {
-            if (failure != null || handler == null) {
-                return;
-            }
-            EventFields f = fields;
-            scanner.scan(data, length, f);
-            if (f.done) {
-                sawDone = true;
-                return;
-            }
-            if (f.malformed) {
-                failure = FailureKind.MALFORMED;
-                failureDetail = "malformed event";
-                return;
-            }
-            if (f.error || "error".equals(eventName)) {
-                failure = FailureKind.INBAND_ERROR;
-                failureDetail = "error event";
-                return;
-            }
-            if (f.promptTokens >= 0) {
-                promptTokens = f.promptTokens;
-            }
-            int k = 0;
-            if (f.completionTokens >= 0) {
-                completionTokens = f.completionTokens;
-                if (f.choices > 0) {
-                    k = (int) Math.max(0, f.completionTokens - tokensSeen);
-                }
-            } else if (f.choices > 0 && f.hasContent) {
-                k = 1;
-            }
-            if (k > 0) {
-                tokensSeen += k;
-                tokenEvents++;
-                handler.onTokens(readNanos, k);
             }
         }
 
@@ -396,13 +276,12 @@ final class NettyStreamClient implements AutoCloseable {
         }
 
         private void complete(long now, FailureKind kind, String why) {
-            StreamHandler h = handler;
+            StreamOutcome outcome = exchange.outcome(kind, why);
+            StreamHandler h = exchange.detach();
             if (h == null) {
                 return;
             }
-            handler = null;
-            h.onComplete(now, new StreamOutcome(kind, why, status, promptTokens, completionTokens, tokensSeen,
-                    tokenEvents, sawDone));
+            h.onComplete(now, outcome);
             checkFinished();
         }
     }
