@@ -594,8 +594,8 @@ public final class StreamClient implements AutoCloseable {
                     }
                 } catch (IOException e) {
                     netIn.compact();
-                    fail(now, FailureKind.CONNECTION_CUT, "TLS error after " + exchange.tokensSeen() + " tokens: " + message(e),
-                            false);
+                    fail(now, FailureKind.CONNECTION_CUT, "TLS error after " + exchange.tokensSeen() + " tokens: "
+                            + message(e), false);
                     return;
                 }
                 netIn.compact();
