@@ -98,11 +98,6 @@ public final class Exchange implements HttpResponseParser.Handler, SseParser.Lis
         return http.eof();
     }
 
-    /** The status line has been read. */
-    public boolean hasStatus() {
-        return http.hasStatus();
-    }
-
     public long tokensSeen() {
         return tokensSeen;
     }

@@ -668,11 +668,11 @@ public final class StreamClient implements AutoCloseable {
         }
 
         private void complete(long now, FailureKind kind, String why, boolean keepAlive) {
-            StreamOutcome outcome = exchange.outcome(kind, why);
-            StreamHandler h = exchange.detach();
-            if (h == null) {
+            if (!exchange.active()) {
                 return;
             }
+            StreamOutcome outcome = exchange.outcome(kind, why);
+            StreamHandler h = exchange.detach();
             request = null;
             out = null;
             unlink(this);

@@ -276,11 +276,11 @@ final class NettyStreamClient implements AutoCloseable {
         }
 
         private void complete(long now, FailureKind kind, String why) {
-            StreamOutcome outcome = exchange.outcome(kind, why);
-            StreamHandler h = exchange.detach();
-            if (h == null) {
+            if (!exchange.active()) {
                 return;
             }
+            StreamOutcome outcome = exchange.outcome(kind, why);
+            StreamHandler h = exchange.detach();
             h.onComplete(now, outcome);
             checkFinished();
         }
