@@ -84,25 +84,40 @@ public final class EventScanner {
     private final byte[] role = new byte[MAX_DEPTH + 1];
     private final int[] members = new int[MAX_DEPTH + 1];
     private final int[] start = new int[MAX_DEPTH + 1];
+    private boolean lineBreak;
 
     /** Scans {@code data[0, len)} into {@code out} (cleared first; only the flag when malformed). */
     public void scan(byte[] data, int len, EventFields out) {
+        scan(data, 0, len, out);
+    }
+
+    /**
+     * Whether the last scan stepped over a raw line break (CR or LF, which JSON allows only as
+     * whitespace): then the bytes were more than one SSE line.
+     */
+    public boolean crossedLineBreak() {
+        return lineBreak;
+    }
+
+    /** Scans the event in {@code data[from, to)}; {@link EventFields#errorFrom} indexes {@code data}. */
+    public void scan(byte[] data, int from, int to, EventFields out) {
         out.clear();
+        lineBreak = false;
         try {
-            int p = skipWs(data, 0, len);
-            if (startsWith(data, p, len, V_DONE)) {
-                p = skipWs(data, p + V_DONE.length, len);
-                if (p == len) {
+            int p = skipWs(data, from, to);
+            if (startsWith(data, p, to, V_DONE)) {
+                p = skipWs(data, p + V_DONE.length, to);
+                if (p == to) {
                     out.done = true;
                     return;
                 }
                 throw malformed;
             }
-            if (p >= len || data[p] != '{') {
+            if (p >= to || data[p] != '{') {
                 throw malformed;
             }
-            p = walk(data, p, len, out);
-            if (skipWs(data, p, len) != len) {
+            p = walk(data, p, to, out);
+            if (skipWs(data, p, to) != to) {
                 throw malformed;
             }
         } catch (Malformed e) {
@@ -113,8 +128,8 @@ public final class EventScanner {
             return;
         }
         if (out.errorLen == 0) {
-            out.errorFrom = 0;
-            out.errorLen = len;
+            out.errorFrom = from;
+            out.errorLen = to - from;
         }
     }
 
@@ -462,11 +477,14 @@ public final class EventScanner {
         }
     }
 
-    private static int skipWs(byte[] b, int p, int end) {
+    private int skipWs(byte[] b, int p, int end) {
         while (p < end) {
             byte c = b[p];
-            if (c != ' ' && c != '\t' && c != '\n' && c != '\r') {
-                break;
+            if (c != ' ' && c != '\t') {
+                if (c != '\n' && c != '\r') {
+                    break;
+                }
+                lineBreak = true;
             }
             p++;
         }

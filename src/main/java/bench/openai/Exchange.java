@@ -39,6 +39,8 @@ public final class Exchange implements HttpResponseParser.Handler, SseParser.Lis
     private long tokensSeen;
     private int tokenEvents;
     private boolean sawDone;
+    /** Events read where they lay in the read buffer (for tests). */
+    long inPlaceEvents;
 
     /**
      * @param scanner shared by the exchanges of one loop thread, as are {@code fields}
@@ -129,7 +131,9 @@ public final class Exchange implements HttpResponseParser.Handler, SseParser.Lis
     @Override
     public void onBody(byte[] buf, int from, int to) {
         if (streaming) {
-            sse.feed(buf, from, to);
+            if (!wholeEvent(buf, from, to)) {
+                sse.feed(buf, from, to);
+            }
         } else {
             int n = Math.min(to - from, errorBody.length - errorBodyLen);
             if (n > 0) {
@@ -173,20 +177,53 @@ public final class Exchange implements HttpResponseParser.Handler, SseParser.Lis
         if (failure != null || handler == null) {
             return;
         }
+        scanner.scan(data, 0, length, fields);
+        onFields(data, 0, length, eventName);
+    }
+
+    /**
+     * A chunk that holds exactly one {@code data:} line and the empty line after it (how vLLM
+     * and the mock send every event) is scanned where it lies, skipping the SSE parser's line
+     * scan and its two copies. The JSON scanner walks every byte anyway, and it says whether it
+     * crossed a line break; when it did, or found the event malformed, the chunk goes through
+     * the SSE parser after all, which then decides.
+     */
+    private boolean wholeEvent(byte[] buf, int from, int to) {
+        if (to - from < 8 || buf[to - 1] != '\n' || buf[to - 2] != '\n' || buf[from] != 'd' || buf[from + 1] != 'a'
+                || buf[from + 2] != 't' || buf[from + 3] != 'a' || buf[from + 4] != ':' || !sse.idle()) {
+            return false;
+        }
+        int valueFrom = buf[from + 5] == ' ' ? from + 6 : from + 5;
+        int valueTo = to - 2;
+        if (failure != null || handler == null) {
+            return true; // the stream has already failed: events after that are not read
+        }
         EventFields f = fields;
-        scanner.scan(data, length, f);
+        scanner.scan(buf, valueFrom, valueTo, f);
+        if (f.malformed || scanner.crossedLineBreak()) {
+            return false;
+        }
+        onFields(buf, valueFrom, valueTo - valueFrom, null);
+        inPlaceEvents++;
+        return true;
+    }
+
+    /** The scanned fields of one event held in {@code data[from, from + length)}. */
+    private void onFields(byte[] data, int from, int length, String eventName) {
+        EventFields f = fields;
         if (f.done) {
             sawDone = true;
             return;
         }
         if (f.malformed) {
             failure = FailureKind.MALFORMED;
-            failureDetail = "malformed event: " + snippet(data, 0, length);
+            failureDetail = "malformed event: " + snippet(data, from, length);
             return;
         }
         if (f.error || "error".equals(eventName)) {
             failure = FailureKind.INBAND_ERROR;
-            failureDetail = "error event: " + snippet(data, f.errorFrom, f.errorLen > 0 ? f.errorLen : length);
+            failureDetail = "error event: " + (f.error ? snippet(data, f.errorFrom, f.errorLen)
+                    : snippet(data, from, length));
             return;
         }
         if (f.promptTokens >= 0) {

@@ -97,6 +97,13 @@ public final class HttpResponseParser {
     public int feed(byte[] buf, int from, int to) throws ParseException {
         int pos = from;
         while (pos < to && state != State.DONE) {
+            if (lineLen == 0 && (state == State.CHUNK_SIZE || state == State.CHUNK_DATA_END)) {
+                int next = chunkLineInPlace(buf, pos, to);
+                if (next > 0) {
+                    pos = next;
+                    continue;
+                }
+            }
             switch (state) {
                 case STATUS, HEADERS, CHUNK_SIZE, CHUNK_DATA_END, TRAILERS -> {
                     int end = readLine(buf, pos, to);
@@ -141,6 +148,31 @@ public final class HttpResponseParser {
         return state == State.DONE;
     }
 
+    /**
+     * A chunk-size line, or the CRLF after a chunk's data, lying whole in {@code buf[pos, to)}:
+     * read where it lies instead of through {@link #line}. Returns the position after it, or 0
+     * when the line is not whole here (the line path takes it).
+     */
+    private int chunkLineInPlace(byte[] buf, int pos, int to) throws ParseException {
+        int i = pos;
+        while (i < to && buf[i] != '\n') {
+            i++;
+        }
+        if (i == to) {
+            return 0;
+        }
+        int len = i > pos && buf[i - 1] == '\r' ? i - 1 - pos : i - pos;
+        if (state == State.CHUNK_DATA_END) {
+            if (len != 0) {
+                throw new ParseException("chunk data longer than its declared size");
+            }
+            state = State.CHUNK_SIZE;
+        } else {
+            chunkSizeLine(parseChunkSize(buf, pos, len));
+        }
+        return i + 1;
+    }
+
     /** Appends bytes up to and including LF to {@link #line}; returns the position after LF, or -1. */
     private int readLine(byte[] buf, int pos, int to) throws ParseException {
         int i = pos;
@@ -178,15 +210,7 @@ public final class HttpResponseParser {
                     parseHeader(len);
                 }
             }
-            case CHUNK_SIZE -> {
-                long size = parseChunkSize(len);
-                if (size == 0) {
-                    state = State.TRAILERS;
-                } else {
-                    remaining = size;
-                    state = State.CHUNK_DATA;
-                }
-            }
+            case CHUNK_SIZE -> chunkSizeLine(parseChunkSize(line, 0, len));
             case CHUNK_DATA_END -> {
                 if (len != 0) {
                     throw new ParseException("chunk data longer than its declared size");
@@ -280,18 +304,29 @@ public final class HttpResponseParser {
         }
     }
 
-    private long parseChunkSize(int len) throws ParseException {
+    private void chunkSizeLine(long size) {
+        if (size == 0) {
+            state = State.TRAILERS;
+        } else {
+            remaining = size;
+            state = State.CHUNK_DATA;
+        }
+    }
+
+    /** The size on the chunk-size line {@code b[from, from + len)} (CR already stripped). */
+    private static long parseChunkSize(byte[] b, int from, int len) throws ParseException {
         long size = 0;
         int digits = 0;
-        for (int i = 0; i < len; i++) {
-            int c = line[i];
-            int d = Character.digit(c, 16);
+        for (int i = from; i < from + len; i++) {
+            int c = b[i];
+            int d = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10
+                    : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
             if (d < 0) {
                 if (c == ';' || c == ' ' || c == '\t') {
                     break; // chunk extension
                 }
                 throw new ParseException("bad chunk size line: "
-                        + snippet(new String(line, 0, len, StandardCharsets.ISO_8859_1)));
+                        + snippet(new String(b, from, len, StandardCharsets.ISO_8859_1)));
             }
             if (++digits > 15) {
                 throw new ParseException("chunk size too large");

@@ -36,8 +36,8 @@ public final class ParserWarmup {
         int len = bytes.length;
         for (int s = 0; s < streams; s++) {
             exchange.begin(handler);
-            // vary the read sizes so every split path of the parsers runs
-            int step = 17 + (s % 7) * 61;
+            // whole reads (each event read where it lies) and varied read sizes (every split path)
+            int step = s % 2 == 0 ? len : 17 + (s % 7) * 61;
             try {
                 for (int pos = 0; pos < len; pos += step) {
                     exchange.feed(bytes, pos, Math.min(len, pos + step), System.nanoTime());

@@ -90,6 +90,11 @@ public final class SseParser {
         }
     }
 
+    /** At the start of an event: nothing of a line or an event is pending. */
+    public boolean idle() {
+        return lineLen == 0 && !afterCr && !hasData && eventName == null;
+    }
+
     /**
      * The stream ended. A last event not followed by an empty line is dispatched anyway
      * (servers that end with {@code data: [DONE]} and no blank line are common).

@@ -67,7 +67,15 @@ public final class StreamClient implements AutoCloseable {
     private final InetSocketAddress address;
     private final Selector selector;
     private final Alarm alarm;
-    /** Heap-backed so the parsers scan a plain array; the JDK copies from its own direct buffer. */
+    /**
+     * Plain reads land here: a direct buffer of our own, so the JDK reads straight into it
+     * instead of fetching a temporary direct buffer from its thread-local cache on every read.
+     */
+    private final ByteBuffer directRead = ByteBuffer.allocateDirect(READ_BUFFER_BYTES);
+    /**
+     * The parsers scan this heap array: each plain read is copied here in one bulk copy (the
+     * copy the JDK would make itself for a heap buffer); TLS decrypts into it directly.
+     */
     private final ByteBuffer readBuffer = ByteBuffer.allocate(READ_BUFFER_BYTES);
     private final java.util.function.Consumer<SelectionKey> onReady = this::onReady;
     private final EventScanner scanner = new EventScanner();
@@ -515,12 +523,12 @@ public final class StreamClient implements AutoCloseable {
                 readTls();
                 return;
             }
-            ByteBuffer buf = readBuffer;
+            ByteBuffer direct = directRead;
             while (true) {
-                buf.clear();
+                direct.clear();
                 int n;
                 try {
-                    n = channel.read(buf);
+                    n = channel.read(direct);
                 } catch (IOException e) {
                     readFailed(e);
                     return;
@@ -536,7 +544,8 @@ public final class StreamClient implements AutoCloseable {
                 stats.reads++;
                 stats.bytesRead += n;
                 stats.readerLag.record(now - selectedNanos);
-                if (!deliver(buf, n, now) || n < buf.capacity()) {
+                direct.get(0, readBuffer.array(), 0, n);
+                if (!deliver(readBuffer, n, now) || n < direct.capacity()) {
                     return; // done, or the socket is drained
                 }
             }

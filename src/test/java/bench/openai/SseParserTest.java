@@ -278,4 +278,41 @@ class SseParserTest {
             assertEquals(List.of(new Ev("\u00e9\u4e2d\uD83D\uDE00", null)), parse(b, i), "cut " + i);
         }
     }
+
+    /**
+     * Random streams (data, event, id and comment lines, empty values, the three line endings,
+     * a cut last event) give the same events fed whole as fed one byte at a time.
+     */
+    @Test
+    void randomStreamsGiveTheSameEventsWholeAndByteByByte() {
+        java.util.Random rnd = new java.util.Random(42);
+        String[] endings = {"\n", "\n", "\n", "\r\n", "\r"};
+        for (int round = 0; round < 3000; round++) {
+            StringBuilder sb = new StringBuilder();
+            int events = 1 + rnd.nextInt(6);
+            for (int e = 0; e < events; e++) {
+                int lines = 1 + rnd.nextInt(3);
+                for (int l = 0; l < lines; l++) {
+                    String eol = endings[rnd.nextInt(endings.length)];
+                    switch (rnd.nextInt(8)) {
+                        case 0 -> sb.append("event: e").append(rnd.nextInt(3)).append(eol);
+                        case 1 -> sb.append(": ping").append(eol);
+                        case 2 -> sb.append("id: ").append(e).append(eol);
+                        case 3 -> sb.append("data:").append(eol);
+                        case 4 -> sb.append("data").append(eol);
+                        default -> sb.append(rnd.nextBoolean() ? "data: " : "data:").append("{\"t\":\"")
+                                .append("x".repeat(rnd.nextInt(5))).append("\"}").append(eol);
+                    }
+                }
+                sb.append(endings[rnd.nextInt(endings.length)]);
+            }
+            byte[] b = utf8(sb.substring(0, sb.length() - rnd.nextInt(3)));
+            int[] everyByte = new int[Math.max(0, b.length - 1)];
+            for (int i = 0; i < everyByte.length; i++) {
+                everyByte[i] = i + 1;
+            }
+            assertEquals(parse(b, everyByte), parse(b), () -> "stream " + sb.toString().replace("\r", "\\r")
+                    .replace("\n", "\\n"));
+        }
+    }
 }
