@@ -25,6 +25,8 @@ import picocli.CommandLine.Spec;
                     + "Everything runs on 127.0.0.1. Writes OUT/*.json and OUT/perf.md."})
 final class PerfCommand implements Callable<Integer> {
     static final double OPEN_RAMP_SECONDS = 5;
+    static final double FLOOR_SECONDS = 10;
+    static final double FLOOR_WARMUP_SECONDS = 3;
 
     @Spec
     CommandSpec spec;
@@ -54,6 +56,16 @@ final class PerfCommand implements Callable<Integer> {
                     + "10 s; the figure is the mock's lateness; 0 skips (default: ${DEFAULT-VALUE}).")
     List<Integer> mockCapacity;
 
+    @Option(names = "--floor-client", paramLabel = "PATH",
+            description = "The C floor client (make perf builds src/main/c/floor.c when a C compiler is there): run "
+                    + "it after the streams points on the same mock and cores, and report the client's CPU per "
+                    + "token against it.")
+    Path floorClient;
+
+    @Option(names = "--floor-streams", defaultValue = "512",
+            description = "Streams of the floor client's closed loop, as a streams point (default: ${DEFAULT-VALUE}).")
+    int floorStreams;
+
     @Mixin
     VerboseOption verbose = new VerboseOption();
 
@@ -82,8 +94,20 @@ final class PerfCommand implements Callable<Integer> {
             points.add(new PerfPoint("requests-" + longRun, 1, 1, 256, longRun, 8, 2, Double.POSITIVE_INFINITY, 512,
                     true));
         }
+        PerfBench.FloorRun floor = null;
+        if (floorClient != null) {
+            if (!java.nio.file.Files.isExecutable(floorClient)) {
+                throw new bench.BenchException("--floor-client: not an executable file: " + floorClient,
+                        Cli.EXIT_USAGE, null);
+            }
+            if (floorStreams < 1) {
+                throw new bench.BenchException("--floor-streams must be >= 1", Cli.EXIT_USAGE, null);
+            }
+            floor = new PerfBench.FloorRun(floorClient.toAbsolutePath(), floorStreams, FLOOR_SECONDS,
+                    FLOOR_WARMUP_SECONDS);
+        }
         var log = spec.commandLine().getOut();
-        List<PerfReport.Row> rows = new PerfBench(out, log).run(points);
+        List<PerfReport.Row> rows = new PerfBench(out, log).run(points, floor);
         log.println();
         log.print(java.nio.file.Files.readString(out.resolve("perf.md")));
         log.flush();

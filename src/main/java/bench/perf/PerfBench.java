@@ -58,31 +58,58 @@ public final class PerfBench {
         this.pin = Runtime.getRuntime().availableProcessors() >= 2 && Files.isExecutable(Path.of("/usr/bin/taskset"));
     }
 
+    /**
+     * The C floor client to run after the points on the TTFT 50 ms / ITL 10 ms mock, or null.
+     *
+     * @param seconds measured seconds, after {@code warmupSeconds}
+     */
+    public record FloorRun(Path binary, int streams, double seconds, double warmupSeconds) {}
+
+    private PerfReport.Floor floor;
+
     /** Runs the points, grouped by mock schedule; returns the rows (also written to out/). */
     public List<PerfReport.Row> run(List<PerfPoint> points) throws IOException, InterruptedException {
+        return run(points, null);
+    }
+
+    /** As {@link #run(List)}, and the C floor client when {@code floorRun} is not null. */
+    public List<PerfReport.Row> run(List<PerfPoint> points, FloorRun floorRun) throws IOException,
+            InterruptedException {
         Files.createDirectories(out);
         Map<String, List<PerfPoint>> byMock = new LinkedHashMap<>();
         for (PerfPoint p : points) {
             byMock.computeIfAbsent(p.ttftMs() + "/" + p.itlMs(), k -> new ArrayList<>()).add(p);
         }
+        String floorKey = PerfPoint.streams(1).ttftMs() + "/" + PerfPoint.streams(1).itlMs();
+        if (floorRun != null && !byMock.containsKey(floorKey)) {
+            byMock.put(floorKey, List.of());
+        }
         List<PerfReport.Row> rows = new ArrayList<>();
-        for (List<PerfPoint> group : byMock.values()) {
-            PerfPoint first = group.get(0);
-            Process mock = startMock(first.ttftMs(), first.itlMs());
+        for (Map.Entry<String, List<PerfPoint>> group : byMock.entrySet()) {
+            boolean floorHere = floorRun != null && group.getKey().equals(floorKey);
+            Process mock = group.getValue().isEmpty() ? startMock(PerfPoint.streams(1).ttftMs(),
+                    PerfPoint.streams(1).itlMs()) : startMock(group.getValue().get(0).ttftMs(),
+                    group.getValue().get(0).itlMs());
             try {
                 int port = port(mock);
-                for (PerfPoint p : group) {
+                for (PerfPoint p : group.getValue()) {
                     rows.add(point(p, port));
+                }
+                if (floorHere) {
+                    floor = floor(floorRun, port);
                 }
             } finally {
                 stop(mock);
             }
         }
         String machine = machine();
-        Files.writeString(out.resolve("perf.md"), PerfReport.markdown(rows, machine), StandardCharsets.UTF_8);
+        Files.writeString(out.resolve("perf.md"), PerfReport.markdown(rows, machine, floor), StandardCharsets.UTF_8);
         Map<String, Object> summary = new LinkedHashMap<>();
         summary.put("machine", machine);
         summary.put("rows", rows);
+        if (floor != null) {
+            summary.put("floor", floor);
+        }
         Files.writeString(out.resolve("perf.json"), mapper.writeValueAsString(summary), StandardCharsets.UTF_8);
         return rows;
     }
@@ -143,6 +170,41 @@ public final class PerfBench {
                 row.itlP99ErrorMs(), row.mockLatenessP50Ms(), row.mockLatenessP99Ms());
         log.flush();
         return row;
+    }
+
+    /** Runs the C floor client pinned like bench's client, against the mock on {@code port}. */
+    private PerfReport.Floor floor(FloorRun f, int port) throws IOException, InterruptedException {
+        PerfPoint like = PerfPoint.streams(f.streams());
+        log.printf("== floor: the C floor client, %d streams, input %d, output %d, %.0f s after %.0f s%n", f.streams(),
+                like.inputLen(), like.outputLen(), f.seconds(), f.warmupSeconds());
+        log.flush();
+        List<String> cmd = new ArrayList<>();
+        if (pin) {
+            cmd.addAll(List.of("taskset", "-c", "1"));
+        }
+        cmd.addAll(List.of(f.binary().toString(), String.valueOf(port), String.valueOf(f.streams()),
+                String.valueOf(f.seconds()), String.valueOf(f.warmupSeconds()), String.valueOf(like.inputLen()),
+                String.valueOf(like.outputLen()), bench.mock.MockConfig.defaults().model()));
+        Path floorLog = out.resolve("floor.log");
+        Process p = new ProcessBuilder(cmd).redirectError(floorLog.toFile()).start();
+        String line;
+        try (var in = p.inputReader(StandardCharsets.UTF_8)) {
+            line = in.readLine();
+        }
+        long limitSeconds = (long) (f.seconds() + f.warmupSeconds()) + 60;
+        if (!p.waitFor(limitSeconds, TimeUnit.SECONDS)) {
+            stop(p);
+            throw new BenchException("the floor client did not finish within " + limitSeconds + " s");
+        }
+        if (p.exitValue() != 0 || line == null) {
+            throw new BenchException("the floor client failed (exit " + p.exitValue() + "); see " + floorLog);
+        }
+        PerfReport.Floor result = PerfReport.Floor.of(mapper.readTree(line));
+        Files.writeString(out.resolve("floor.json"), mapper.writeValueAsString(result), StandardCharsets.UTF_8);
+        log.printf("   %,.0f tok/s, %.1f us/token CPU, %.2f tokens/read%n", result.tokensPerSecond(),
+                result.cpuMicrosPerToken(), result.tokensPerRead());
+        log.flush();
+        return result;
     }
 
     static int warmups(PerfPoint p) {

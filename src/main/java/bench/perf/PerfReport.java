@@ -27,6 +27,26 @@ public final class PerfReport {
         }
     }
 
+    /**
+     * The C floor client ({@code src/main/c/floor.c}) on the same mock and cores: what receiving
+     * the tokens costs with nothing but the kernel's work.
+     */
+    public record Floor(int streams, double seconds, long tokens, double tokensPerSecond, double tokensPerRead,
+            double cpuMicrosPerToken) {
+        public Floor {
+            if (streams <= 0 || tokens <= 0 || !(cpuMicrosPerToken > 0)) {
+                throw new IllegalArgumentException("the floor client measured nothing (" + tokens + " tokens)");
+            }
+        }
+
+        /** From the JSON line the floor client prints. */
+        public static Floor of(JsonNode n) {
+            return new Floor(n.path("streams").asInt(), n.path("seconds").asDouble(), n.path("tokens").asLong(),
+                    n.path("tokens_per_second").asDouble(), n.path("tokens_per_read").asDouble(),
+                    n.path("cpu_us_per_token").asDouble());
+        }
+    }
+
     /** The lateness p99 a mock must keep to count as on schedule at a capacity point. */
     public static final double ON_SCHEDULE_P99_MS = 1.0;
 
@@ -50,6 +70,11 @@ public final class PerfReport {
     }
 
     public static String markdown(List<Row> rows, String machine) {
+        return markdown(rows, machine, null);
+    }
+
+    /** The table and notes, with the C floor's line when {@code floor} is not null. */
+    public static String markdown(List<Row> rows, String machine, Floor floor) {
         StringBuilder sb = new StringBuilder();
         sb.append("Measured on ").append(machine).append(". Mock and client each pinned to one core.\n");
         sb.append("Errors: client figure minus the mock's ground truth (its own send times), ms.\n\n");
@@ -62,6 +87,19 @@ public final class PerfReport {
                     r.name(), r.streams(), r.completed(), r.failed(), r.tokensPerSecond(), r.cpuMicrosPerToken(),
                     r.tokensPerRead(), r.ttftMeanErrorMs(), r.ttftP99ErrorMs(), r.itlP50ErrorMs(), r.itlP99ErrorMs(),
                     r.mockLatenessP99Ms(), r.sendLatenessP99Ms(), r.distorted() ? "yes" : "no"));
+        }
+        if (floor != null) {
+            sb.append(String.format(Locale.ROOT, "%nC floor (`src/main/c/floor.c`: one epoll loop, one read per ready "
+                    + "socket, events counted, not parsed) at %d streams, same mock and cores, %.0f s: %.1f us/token, "
+                    + "%.2f tokens/read, %,.0f tok/s.", floor.streams(), floor.seconds(), floor.cpuMicrosPerToken(),
+                    floor.tokensPerRead(), floor.tokensPerSecond()));
+            for (Row r : rows) {
+                if (r.streams() == floor.streams() && !r.capacity() && r.name().startsWith("streams-")) {
+                    sb.append(String.format(Locale.ROOT, " bench's client at %s: %.1f us/token, %.2f x the floor.",
+                            r.name(), r.cpuMicrosPerToken(), r.cpuMicrosPerToken() / floor.cpuMicrosPerToken()));
+                }
+            }
+            sb.append('\n');
         }
         for (Row r : rows) {
             if (r.capacity()) {

@@ -1,6 +1,7 @@
 package bench.perf;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -67,5 +68,22 @@ class PerfReportTest {
                 + "core; lateness against its schedule p50 0.05 ms, p99 3.50 ms: behind schedule (p99 > 1.0 ms)."), md);
         assertTrue(!md.contains("Rate check (mock-"), "no rate line for capacity points: " + md);
         assertTrue(!PerfReport.row(PerfPoint.streams(8), client, onTime).capacity());
+    }
+
+    @Test
+    void theFloorLineGivesTheClientAgainstTheFloor() throws Exception {
+        JsonNode client = JSON.readTree("""
+                {"completed": 2048, "failed": 0, "output_throughput": 49000, "offered_request_rate": "inf",
+                 "client": {"cpu_us_per_token": 10.5, "tokens_per_read": 1.0}}""");
+        PerfReport.Row r = PerfReport.row(PerfPoint.streams(512), client, JSON.createObjectNode());
+        PerfReport.Floor floor = PerfReport.Floor.of(JSON.readTree("""
+                {"streams":512,"seconds":10.000,"tokens":497000,"reads":500072,"requests":3072,
+                 "tokens_per_second":49700.0,"tokens_per_read":0.994,"cpu_us_per_token":7.000}"""));
+        String md = PerfReport.markdown(List.of(r), "m", floor);
+        assertTrue(md.contains("at 512 streams, same mock and cores, 10 s: 7.0 us/token, 0.99 tokens/read, 49,700 tok/s."
+                + " bench's client at streams-512: 10.5 us/token, 1.50 x the floor."), md);
+        assertTrue(!PerfReport.markdown(List.of(r), "m").contains("C floor"), "no floor, no line");
+        assertThrows(IllegalArgumentException.class, () -> PerfReport.Floor.of(JSON.readTree("""
+                {"streams":512,"seconds":10.0,"tokens":0,"cpu_us_per_token":0}""")));
     }
 }
