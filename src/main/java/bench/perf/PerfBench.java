@@ -32,6 +32,9 @@ public final class PerfBench {
      * only, so that no C2 compilation shares a measured core during a run.
      */
     static final List<String> JVM_OPTIONS = List.of("-XX:+UseG1GC", "-XX:TieredStopAtLevel=1", "-XX:-UsePerfData");
+    /** The cores the mock and the client are pinned to. */
+    static final int MOCK_CPU = 0;
+    static final int CLIENT_CPU = 1;
     private final Path out;
     private final PrintWriter log;
     private final ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -121,7 +124,7 @@ public final class PerfBench {
         post(port, "/mock/reset");
         List<String> cmd = new ArrayList<>();
         if (pin) {
-            cmd.addAll(List.of("taskset", "-c", "1"));
+            cmd.addAll(List.of("taskset", "-c", String.valueOf(CLIENT_CPU)));
         }
         cmd.add(java);
         cmd.addAll(JVM_OPTIONS);
@@ -151,11 +154,15 @@ public final class PerfBench {
             cmd.addAll(List.of("--input-len", String.valueOf(p.inputLen())));
         }
         Path clientLog = out.resolve(p.name() + ".log");
+        long[] stealBefore = stealTicks();
+        long startNanos = System.nanoTime();
         Process client = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(clientLog.toFile()).start();
         if (!client.waitFor(60, TimeUnit.MINUTES)) {
             client.destroyForcibly();
             throw new BenchException(p.name() + ": the client did not finish within an hour; see " + clientLog);
         }
+        long elapsedNanos = System.nanoTime() - startNanos;
+        long[] stealAfter = stealTicks();
         JsonNode stats = get(port, "/mock/stats");
         Files.writeString(out.resolve(p.name() + "-mock.json"), mapper.writeValueAsString(stats),
                 StandardCharsets.UTF_8);
@@ -163,11 +170,14 @@ public final class PerfBench {
         if (!Files.exists(result)) {
             throw new BenchException(p.name() + ": no result (exit " + client.exitValue() + "); see " + clientLog);
         }
-        PerfReport.Row row = PerfReport.row(p, mapper.readTree(result.toFile()), stats);
+        PerfReport.Row row = PerfReport.row(p, mapper.readTree(result.toFile()), stats,
+                pin ? CpuSteal.percent(stealBefore, stealAfter, MOCK_CPU, elapsedNanos) : Double.NaN,
+                pin ? CpuSteal.percent(stealBefore, stealAfter, CLIENT_CPU, elapsedNanos) : Double.NaN);
         log.printf("   %,.0f tok/s, %.1f us/token CPU, %.2f tokens/read, TTFT err %.2f/%.2f ms, ITL err %.2f/%.2f ms, "
-                + "mock lateness p50/p99 %.2f/%.2f ms%n", row.tokensPerSecond(), row.cpuMicrosPerToken(),
-                row.tokensPerRead(), row.ttftMeanErrorMs(), row.ttftP99ErrorMs(), row.itlP50ErrorMs(),
-                row.itlP99ErrorMs(), row.mockLatenessP50Ms(), row.mockLatenessP99Ms());
+                + "mock lateness p50/p99 %.2f/%.2f ms, steal %.1f/%.1f %%%n", row.tokensPerSecond(),
+                row.cpuMicrosPerToken(), row.tokensPerRead(), row.ttftMeanErrorMs(), row.ttftP99ErrorMs(),
+                row.itlP50ErrorMs(), row.itlP99ErrorMs(), row.mockLatenessP50Ms(), row.mockLatenessP99Ms(),
+                row.mockCoreStealPct(), row.clientCoreStealPct());
         log.flush();
         return row;
     }
@@ -180,7 +190,7 @@ public final class PerfBench {
         log.flush();
         List<String> cmd = new ArrayList<>();
         if (pin) {
-            cmd.addAll(List.of("taskset", "-c", "1"));
+            cmd.addAll(List.of("taskset", "-c", String.valueOf(CLIENT_CPU)));
         }
         cmd.addAll(List.of(f.binary().toString(), String.valueOf(port), String.valueOf(f.streams()),
                 String.valueOf(f.seconds()), String.valueOf(f.warmupSeconds()), String.valueOf(like.inputLen()),
@@ -207,6 +217,15 @@ public final class PerfBench {
         return result;
     }
 
+    /** Steal ticks per CPU now, empty when {@code /proc/stat} cannot be read. */
+    private static long[] stealTicks() {
+        try {
+            return CpuSteal.ticks(Files.readString(Path.of("/proc/stat")));
+        } catch (IOException e) {
+            return new long[0];
+        }
+    }
+
     static int warmups(PerfPoint p) {
         int n = p.concurrency() > 0 ? p.concurrency() : 256;
         return Math.max(16, Math.min(n, 1024));
@@ -217,7 +236,7 @@ public final class PerfBench {
         Files.delete(portFile);
         List<String> cmd = new ArrayList<>();
         if (pin) {
-            cmd.addAll(List.of("taskset", "-c", "0"));
+            cmd.addAll(List.of("taskset", "-c", String.valueOf(MOCK_CPU)));
         }
         cmd.add(java);
         cmd.addAll(JVM_OPTIONS);

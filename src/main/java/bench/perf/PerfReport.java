@@ -19,7 +19,8 @@ public final class PerfReport {
             double cpuMicrosPerToken, double tokensPerRead, double ttftMeanErrorMs, double ttftP99ErrorMs,
             double itlP50ErrorMs, double itlP99ErrorMs, double mockLatenessP99Ms, double sendLatenessP99Ms,
             double offeredRate, double achievedRate, boolean distorted, int heapMb, double durationS,
-            double mockLatenessP50Ms, double offeredTokensPerSecond) {
+            double mockLatenessP50Ms, double offeredTokensPerSecond, double mockCoreStealPct,
+            double clientCoreStealPct) {
 
         /** A mock capacity point (see {@link PerfPoint#mockCapacity}). */
         public boolean capacity() {
@@ -51,6 +52,12 @@ public final class PerfReport {
     public static final double ON_SCHEDULE_P99_MS = 1.0;
 
     public static Row row(PerfPoint p, JsonNode client, JsonNode mock) {
+        return row(p, client, mock, Double.NaN, Double.NaN);
+    }
+
+    /** A row with the CPU steal time of the mock's and the client's cores during the point (NaN: unknown). */
+    public static Row row(PerfPoint p, JsonNode client, JsonNode mock, double mockCoreStealPct,
+            double clientCoreStealPct) {
         JsonNode c = client.path("client");
         return new Row(p.name(), p.concurrency(), client.path("completed").asLong(), client.path("failed").asLong(),
                 client.path("output_throughput").asDouble(), c.path("cpu_us_per_token").asDouble(),
@@ -62,7 +69,12 @@ public final class PerfReport {
                 mock.path("lateness_ms").path("p99").asDouble(), client.path("p99_send_lateness_ms").asDouble(),
                 rate(client.path("offered_request_rate")), rate(client.path("achieved_request_rate")),
                 c.path("self_check").path("distorted").asBoolean(), p.heapMb(), client.path("duration").asDouble(),
-                mock.path("lateness_ms").path("p50").asDouble(), p.capacity() ? p.offeredTokensPerSecond() : 0);
+                mock.path("lateness_ms").path("p50").asDouble(), p.capacity() ? p.offeredTokensPerSecond() : 0,
+                mockCoreStealPct, clientCoreStealPct);
+    }
+
+    private static String pct(double v) {
+        return Double.isNaN(v) ? "?" : String.format(Locale.ROOT, "%.1f", v);
     }
 
     private static double rate(JsonNode n) {
@@ -77,16 +89,18 @@ public final class PerfReport {
     public static String markdown(List<Row> rows, String machine, Floor floor) {
         StringBuilder sb = new StringBuilder();
         sb.append("Measured on ").append(machine).append(". Mock and client each pinned to one core.\n");
-        sb.append("Errors: client figure minus the mock's ground truth (its own send times), ms.\n\n");
+        sb.append("Errors: client figure minus the mock's ground truth (its own send times), ms. Steal: the share of "
+                + "the point's time the host ran something else on the mock's / the client's core (/proc/stat).\n\n");
         sb.append("| point | streams | ok/failed | tokens/s | client CPU us/token | tokens/read | TTFT err mean/p99 "
-                + "| ITL err p50/p99 | mock lateness p99 | send lateness p99 | flagged |\n");
-        sb.append("|---|---|---|---|---|---|---|---|---|---|---|\n");
+                + "| ITL err p50/p99 | mock lateness p99 | send lateness p99 | steal % mock/client | flagged |\n");
+        sb.append("|---|---|---|---|---|---|---|---|---|---|---|---|\n");
         for (Row r : rows) {
             sb.append(String.format(Locale.ROOT,
-                    "| %s | %d | %d/%d | %,.0f | %.1f | %.2f | %.2f / %.2f | %.2f / %.2f | %.2f | %.3f | %s |%n",
+                    "| %s | %d | %d/%d | %,.0f | %.1f | %.2f | %.2f / %.2f | %.2f / %.2f | %.2f | %.3f | %s / %s | %s |%n",
                     r.name(), r.streams(), r.completed(), r.failed(), r.tokensPerSecond(), r.cpuMicrosPerToken(),
                     r.tokensPerRead(), r.ttftMeanErrorMs(), r.ttftP99ErrorMs(), r.itlP50ErrorMs(), r.itlP99ErrorMs(),
-                    r.mockLatenessP99Ms(), r.sendLatenessP99Ms(), r.distorted() ? "yes" : "no"));
+                    r.mockLatenessP99Ms(), r.sendLatenessP99Ms(), pct(r.mockCoreStealPct()),
+                    pct(r.clientCoreStealPct()), r.distorted() ? "yes" : "no"));
         }
         if (floor != null) {
             sb.append(String.format(Locale.ROOT, "%nC floor (`src/main/c/floor.c`: one epoll loop, one read per ready "

@@ -30,8 +30,10 @@ class PerfReportTest {
         assertEquals(9.5, r.cpuMicrosPerToken());
         assertEquals(Double.POSITIVE_INFINITY, r.offeredRate());
         String md = PerfReport.markdown(List.of(r), "test machine");
-        assertTrue(md.contains("| streams-64 | 64 | 256/0 | 6,000 | 9.5 | 1.02 | 0.50 / 1.50 | 0.01 / 0.50 | 0.20 | 0.050 | no |"),
+        assertTrue(md.contains("| streams-64 | 64 | 256/0 | 6,000 | 9.5 | 1.02 | 0.50 / 1.50 | 0.01 / 0.50 | 0.20 | 0.050 | ? / ? | no |"),
                 md);
+        PerfReport.Row stolen = PerfReport.row(PerfPoint.streams(64), client, mock, 5.48, 0.25);
+        assertTrue(PerfReport.markdown(List.of(stolen), "m").contains("| 0.20 | 0.050 | 5.5 / 0.3 | no |"));
         assertTrue(md.startsWith("Measured on test machine."), md);
     }
 
