@@ -69,7 +69,7 @@ public final class Benchmark {
             }
             if (control.stopRequested()) {
                 return new RunOutcome(new RunMetrics(), clock.millis(), 0, 0, 0, 0, config.numPrompts(), true, -1, 0,
-                        0, new LatencyRecorder(), -1, null);
+                        0, new LatencyRecorder(), -1, null, Double.NaN);
             }
             return mainRun(stream);
         } catch (IOException e) {
@@ -101,6 +101,7 @@ public final class Benchmark {
             long cpuBefore = JitSettle.processCpuNanos();
             long jitBefore = JitSettle.compilerCpuNanos();
             java.util.Map<String, Long> threadsBefore = ThreadCpu.snapshot();
+            CpuSteal.Reading stealBefore = CpuSteal.Reading.now();
             long startEpoch = clock.millis();
             Thread reporter = startReporter(driver);
             try {
@@ -116,6 +117,7 @@ public final class Benchmark {
             }
             long cpu = cpuBefore < 0 ? -1 : JitSettle.processCpuNanos() - cpuBefore;
             long jit = jitBefore < 0 ? -1 : (JitSettle.compilerCpuNanos() - jitBefore) / 1_000_000;
+            double steal = CpuSteal.Reading.now().percentSince(stealBefore);
             if (Boolean.getBoolean("bench.debug.threads")) {
                 ThreadCpu.report(threadsBefore, ThreadCpu.snapshot(), System.err);
             }
@@ -123,7 +125,7 @@ public final class Benchmark {
             return new RunOutcome(metrics, startEpoch, duration, n == 0 ? 0 : offsets[n - 1],
                     driver.lastSendOffsetNanos(), n - driver.notSent(),
                     driver.notSent(), driver.stopped(), cpu, client.stats().reads - readsBefore,
-                    client.stats().tokens - tokensBefore, client.stats().readerLag, jit, null);
+                    client.stats().tokens - tokensBefore, client.stats().readerLag, jit, null, steal);
         }
     }
 

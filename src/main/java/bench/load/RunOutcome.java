@@ -19,14 +19,17 @@ import bench.metrics.RunMetrics;
  * @param readerLag        per read: how long a readable socket waited within the loop turn
  * @param jitCpuMillis CPU the JIT compiler threads used during the main run, -1 if unknown
  * @param serverMetrics    change of the server's /metrics series over the run, or null when not scraped
+ * @param cpuStealPct      mean steal time of the CPUs the client may run on during the main run, in
+ *                         percent (the host ran something else), NaN if unknown
  */
 public record RunOutcome(RunMetrics metrics, long startEpochMillis, long durationNanos, long scheduleNanos,
         long lastSendNanos, int sent, int notSent, boolean interrupted, long cpuNanos, long reads, long tokensRead,
-        bench.metrics.LatencyRecorder readerLag, long jitCpuMillis, java.util.Map<String, Double> serverMetrics) {
+        bench.metrics.LatencyRecorder readerLag, long jitCpuMillis, java.util.Map<String, Double> serverMetrics,
+        double cpuStealPct) {
 
     public RunOutcome withServerMetrics(java.util.Map<String, Double> deltas) {
         return new RunOutcome(metrics, startEpochMillis, durationNanos, scheduleNanos, lastSendNanos, sent, notSent,
-                interrupted,
-                cpuNanos, reads, tokensRead, readerLag, jitCpuMillis, deltas == null ? null : java.util.Map.copyOf(deltas));
+                interrupted, cpuNanos, reads, tokensRead, readerLag, jitCpuMillis,
+                deltas == null ? null : java.util.Map.copyOf(deltas), cpuStealPct);
     }
 }

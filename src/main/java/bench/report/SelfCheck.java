@@ -14,10 +14,13 @@ import java.util.Locale;
  * @param jitCpuMs      CPU the JIT compiler used during the run, -1 if unknown (compiler
  *                          threads share the client's cores: much of it means the run measured a
  *                          warming JVM)
+ * @param cpuStealPct       mean steal time of the client's CPUs during the run, in percent: on a
+ *                          virtual machine, the share of time the host ran something else
+ *                          (NaN if unknown)
  * @param reasons           why the results may be distorted; empty when they look clean
  */
 public record SelfCheck(double sendLatenessP99Ms, double readerLagP99Ms, double cpuUtilization,
-        double tokensPerRead, double jitCpuMs, List<String> reasons) {
+        double tokensPerRead, double jitCpuMs, double cpuStealPct, List<String> reasons) {
 
     /** Above this, a lateness or lag says the client fell behind. */
     public static final double MAX_LAG_MS = 1.0;
@@ -25,6 +28,11 @@ public record SelfCheck(double sendLatenessP99Ms, double readerLagP99Ms, double 
     public static final double MAX_CPU = 0.85;
     /** Above this share of the run's wall time in compiler CPU, the JIT competed with the event loop. */
     public static final double MAX_JIT_SHARE = 0.05;
+    /**
+     * Above this steal percent the host paused the client often enough to move token times by
+     * milliseconds (one 10 ms tick in 500 would be 0.2 %).
+     */
+    public static final double MAX_STEAL_PCT = 2.0;
 
     public SelfCheck {
         reasons = List.copyOf(reasons);
@@ -36,7 +44,7 @@ public record SelfCheck(double sendLatenessP99Ms, double readerLagP99Ms, double 
 
     public static SelfCheck of(double sendLatenessP99Ms, double readerLagP99Ms, double cpuUtilization,
             double tokensPerRead) {
-        return of(sendLatenessP99Ms, true, readerLagP99Ms, cpuUtilization, tokensPerRead, -1, 0);
+        return of(sendLatenessP99Ms, true, readerLagP99Ms, cpuUtilization, tokensPerRead, -1, 0, Double.NaN);
     }
 
     /**
@@ -44,9 +52,10 @@ public record SelfCheck(double sendLatenessP99Ms, double readerLagP99Ms, double 
      *                  lateness is reported but not held against the client
      * @param jitCpuMs   CPU the JIT compiler used during the run, -1 if unknown
      * @param durationMs   the run's wall time
+     * @param cpuStealPct  steal time of the client's CPUs during the run, percent, NaN if unknown
      */
     public static SelfCheck of(double sendLatenessP99Ms, boolean scheduled, double readerLagP99Ms,
-            double cpuUtilization, double tokensPerRead, double jitCpuMs, double durationMs) {
+            double cpuUtilization, double tokensPerRead, double jitCpuMs, double durationMs, double cpuStealPct) {
         List<String> reasons = new ArrayList<>();
         if (scheduled && sendLatenessP99Ms > MAX_LAG_MS) {
             reasons.add(String.format(Locale.ROOT, "send lateness p99 %.2f ms > %.1f ms: requests left later than "
@@ -64,7 +73,11 @@ public record SelfCheck(double sendLatenessP99Ms, double readerLagP99Ms, double 
             reasons.add(String.format(Locale.ROOT, "the JIT compiler used %.0f ms of CPU during the %.1f s run: early "
                     + "requests may be distorted (more --num-warmups, or a longer run)", jitCpuMs, durationMs / 1e3));
         }
+        if (cpuStealPct > MAX_STEAL_PCT) {
+            reasons.add(String.format(Locale.ROOT, "the host took %.1f%% of the client's CPUs (steal time): token "
+                    + "times may include the host's pauses", cpuStealPct));
+        }
         return new SelfCheck(sendLatenessP99Ms, readerLagP99Ms, cpuUtilization, tokensPerRead, jitCpuMs,
-                reasons);
+                cpuStealPct, reasons);
     }
 }

@@ -39,7 +39,8 @@ public final class Summarizer {
         double lag = o.readerLag() == null ? 0 : o.readerLag().percentileNanos(99) / 1e6;
         double cpu = o.cpuNanos() < 0 || o.durationNanos() <= 0 ? 0 : (double) o.cpuNanos() / o.durationNanos();
         double perRead = o.reads() == 0 ? 0 : (double) o.tokensRead() / o.reads();
-        return SelfCheck.of(lateness, scheduled, lag, cpu, perRead, o.jitCpuMillis(), o.durationNanos() / 1e6);
+        return SelfCheck.of(lateness, scheduled, lag, cpu, perRead, o.jitCpuMillis(), o.durationNanos() / 1e6,
+                o.cpuStealPct());
     }
 
     public static RunResult summarize(RunInfo info, RunOutcome outcome, int numPrompts, double requestRate,

@@ -24,17 +24,27 @@ class SelfCheckTest {
         assertEquals(1, SelfCheck.of(1.0001, 0, 0, 0).reasons().size());
         assertEquals(0, SelfCheck.of(1.0, 1.0, 0.85, 9).reasons().size());
         // a burst (rate inf) has nothing to be late for
-        assertEquals(0, SelfCheck.of(9.0, false, 0, 0, 1, -1, 1000).reasons().size());
+        assertEquals(0, SelfCheck.of(9.0, false, 0, 0, 1, -1, 1000, Double.NaN).reasons().size());
     }
 
     @Test
     void compilingForMoreThanAShareOfTheRunIsFlagged() {
-        SelfCheck c = SelfCheck.of(0, false, 0, 0.5, 1, 600, 10_000);
+        SelfCheck c = SelfCheck.of(0, false, 0, 0.5, 1, 600, 10_000, 0.1);
         assertEquals(600, c.jitCpuMs());
         assertEquals(1, c.reasons().size());
         assertTrue(c.reasons().get(0).startsWith("the JIT compiler used 600 ms of CPU during the 10.0 s run"), c.reasons().get(0));
-        assertEquals(0, SelfCheck.of(0, false, 0, 0.5, 1, 500, 10_000).reasons().size(), "5% is still fine");
-        assertEquals(0, SelfCheck.of(0, false, 0, 0.5, 1, -1, 10_000).reasons().size(), "unknown is not flagged");
+        assertEquals(0, SelfCheck.of(0, false, 0, 0.5, 1, 500, 10_000, 0.1).reasons().size(), "5% is still fine");
+        assertEquals(0, SelfCheck.of(0, false, 0, 0.5, 1, -1, 10_000, Double.NaN).reasons().size(), "unknown is not flagged");
+    }
+
+    @Test
+    void stealTimeAboveTheLimitIsFlagged() {
+        SelfCheck c = SelfCheck.of(0, false, 0, 0.5, 1, -1, 10_000, 5.5);
+        assertEquals(1, c.reasons().size());
+        assertTrue(c.reasons().get(0).startsWith("the host took 5.5% of the client's CPUs (steal time)"),
+                c.reasons().get(0));
+        assertEquals(0, SelfCheck.of(0, false, 0, 0.5, 1, -1, 10_000, 2.0).reasons().size(), "2% is still fine");
+        assertEquals(0, SelfCheck.of(0, false, 0, 0.5, 1, -1, 10_000, Double.NaN).reasons().size(), "unknown");
     }
 
     @Test

@@ -1,4 +1,4 @@
-package bench.perf;
+package bench.load;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -42,5 +42,23 @@ class CpuStealTest {
         assertTrue(Double.isNaN(CpuSteal.percent(a, a, 2, 1_000_000_000L)));
         assertTrue(Double.isNaN(CpuSteal.percent(new long[0], a, 0, 1_000_000_000L)));
         assertTrue(Double.isNaN(CpuSteal.percent(a, a, 0, 0)));
+    }
+
+    @Test
+    void allowedCpusFromTheStatusLine() {
+        assertArrayEquals(new int[] {0, 1, 2, 3, 6}, CpuSteal.allowedCpus("Name:\tjava\nCpus_allowed_list:\t0-3,6\n"));
+        assertArrayEquals(new int[] {1}, CpuSteal.allowedCpus("Cpus_allowed_list:\t1\n"));
+        assertEquals(0, CpuSteal.allowedCpus("Name:\tjava\n").length);
+        assertEquals(0, CpuSteal.allowedCpus("Cpus_allowed_list:\t3-1\n").length);
+        assertEquals(0, CpuSteal.allowedCpus("Cpus_allowed_list:\tx\n").length);
+    }
+
+    @Test
+    void meanOverTheProcessCpus() {
+        long[] a = CpuSteal.ticks(BEFORE);
+        long[] b = CpuSteal.ticks(AFTER);
+        assertEquals(6.0, CpuSteal.percent(a, b, new int[] {0, 1}, 25_000_000_000L), 1e-9);
+        assertTrue(Double.isNaN(CpuSteal.percent(a, b, new int[] {0, 5}, 25_000_000_000L)), "a CPU without a line");
+        assertTrue(Double.isNaN(CpuSteal.percent(a, b, new int[0], 25_000_000_000L)));
     }
 }
