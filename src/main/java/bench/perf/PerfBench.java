@@ -69,37 +69,43 @@ public final class PerfBench {
      */
     public record FloorRun(Path binary, int streams, double seconds, double warmupSeconds) {}
 
-    private PerfReport.Floor floor;
+    /** The mock's fixed schedule: points that share one are run against the same mock. */
+    private record Schedule(double ttftMs, double itlMs) {
+        static Schedule of(PerfPoint p) {
+            return new Schedule(p.ttftMs(), p.itlMs());
+        }
+    }
 
     /** Runs the points, grouped by mock schedule; returns the rows (also written to out/). */
     public List<PerfReport.Row> run(List<PerfPoint> points) throws IOException, InterruptedException {
         return run(points, null);
     }
 
-    /** As {@link #run(List)}, and the C floor client when {@code floorRun} is not null. */
+    /**
+     * As {@link #run(List)}, and the C floor client when {@code floorRun} is not null, after the
+     * points on the streams points' mock (TTFT 50 ms, ITL 10 ms).
+     */
     public List<PerfReport.Row> run(List<PerfPoint> points, FloorRun floorRun) throws IOException,
             InterruptedException {
         Files.createDirectories(out);
-        Map<String, List<PerfPoint>> byMock = new LinkedHashMap<>();
+        Map<Schedule, List<PerfPoint>> bySchedule = new LinkedHashMap<>();
         for (PerfPoint p : points) {
-            byMock.computeIfAbsent(p.ttftMs() + "/" + p.itlMs(), k -> new ArrayList<>()).add(p);
+            bySchedule.computeIfAbsent(Schedule.of(p), k -> new ArrayList<>()).add(p);
         }
-        String floorKey = PerfPoint.streams(1).ttftMs() + "/" + PerfPoint.streams(1).itlMs();
-        if (floorRun != null && !byMock.containsKey(floorKey)) {
-            byMock.put(floorKey, List.of());
+        Schedule floorSchedule = Schedule.of(PerfPoint.streams(1));
+        if (floorRun != null) {
+            bySchedule.computeIfAbsent(floorSchedule, k -> new ArrayList<>());
         }
         List<PerfReport.Row> rows = new ArrayList<>();
-        for (Map.Entry<String, List<PerfPoint>> group : byMock.entrySet()) {
-            boolean floorHere = floorRun != null && group.getKey().equals(floorKey);
-            Process mock = group.getValue().isEmpty() ? startMock(PerfPoint.streams(1).ttftMs(),
-                    PerfPoint.streams(1).itlMs()) : startMock(group.getValue().get(0).ttftMs(),
-                    group.getValue().get(0).itlMs());
+        PerfReport.Floor floor = null;
+        for (Map.Entry<Schedule, List<PerfPoint>> group : bySchedule.entrySet()) {
+            Process mock = startMock(group.getKey().ttftMs(), group.getKey().itlMs());
             try {
                 int port = port(mock);
                 for (PerfPoint p : group.getValue()) {
                     rows.add(point(p, port));
                 }
-                if (floorHere) {
+                if (floorRun != null && group.getKey().equals(floorSchedule)) {
                     floor = floor(floorRun, port);
                 }
             } finally {
