@@ -29,8 +29,8 @@ public record SelfCheck(double sendLatenessP99Ms, double readerLagP99Ms, double 
     /** Above this share of the run's wall time in compiler CPU, the JIT competed with the event loop. */
     public static final double MAX_JIT_SHARE = 0.05;
     /**
-     * Above this steal percent the host paused the client often enough to move token times by
-     * milliseconds (one 10 ms tick in 500 would be 0.2 %).
+     * Above this steal percent (on average 20 ms in every second that the client could not
+     * run) the host's pauses are large enough to move token times by milliseconds.
      */
     public static final double MAX_STEAL_PCT = 2.0;
 
