@@ -3,6 +3,7 @@ package bench.load;
 import bench.BenchException;
 import bench.dataset.Sample;
 import bench.dataset.SampleSource;
+import bench.metrics.CpuSteal;
 import bench.metrics.GoodputSlo;
 import bench.metrics.LatencyRecorder;
 import bench.metrics.RunMetrics;

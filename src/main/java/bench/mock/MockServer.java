@@ -1,6 +1,7 @@
 package bench.mock;
 
 import bench.BenchException;
+import bench.metrics.CpuSteal;
 import bench.net.Alarm;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -45,6 +46,8 @@ public final class MockServer implements AutoCloseable {
     private final ObjectMapper mapper = new ObjectMapper();
     private final WordTokenizer tokenizer = new WordTokenizer();
     private final MockStats stats = new MockStats();
+    /** Steal time of the mock's CPUs at start or the last {@code /mock/reset}. */
+    private CpuSteal.Reading stealSince = CpuSteal.Reading.now();
     private final EngineGroup engine;
     private final Engine.Sink engineSink = this::engineToken;
     /** Streams on the fixed schedule, whole answers, stall releases: by due time. */
@@ -760,6 +763,7 @@ public final class MockServer implements AutoCloseable {
                     case "/mock/stats" -> respondJson(200, groundTruth(), close);
                     case "/mock/reset" -> requirePost(method, () -> {
                         stats.reset();
+                        stealSince = CpuSteal.Reading.now();
                         respondJson(200, groundTruth(), close);
                     });
                     case "/tokenize" -> requirePost(method, () -> respondJson(200, tokenize(parse(body)), close));
@@ -1093,6 +1097,13 @@ public final class MockServer implements AutoCloseable {
         summary(o.putObject("ttft_ms"), stats.ttft);
         summary(o.putObject("itl_ms"), stats.itl);
         summary(o.putObject("lateness_ms"), stats.lateness);
+        // the host's share of the mock's CPUs since start or reset: lateness it did not cause
+        double steal = CpuSteal.Reading.now().percentSince(stealSince);
+        if (Double.isNaN(steal)) {
+            o.putNull("cpu_steal_pct");
+        } else {
+            o.put("cpu_steal_pct", steal);
+        }
         summary(o.putObject("ttft_scheduled_ms"), stats.ttftScheduled);
         summary(o.putObject("itl_scheduled_ms"), stats.itlScheduled);
         ObjectNode h = o.putObject("histograms");

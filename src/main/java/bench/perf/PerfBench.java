@@ -1,7 +1,7 @@
 package bench.perf;
 
 import bench.BenchException;
-import bench.load.CpuSteal;
+import bench.metrics.CpuSteal;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;

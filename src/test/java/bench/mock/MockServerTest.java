@@ -430,6 +430,20 @@ class MockServerTest {
     }
 
     @Test
+    void groundTruthSaysHowMuchOfItsCpusTheHostTook() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(java.nio.file.Files.isReadable(java.nio.file.Path.of("/proc/stat")),
+                "steal time comes from /proc/stat");
+        try (RawHttp c = raw()) {
+            JsonNode reset = JSON.readTree(c.exchange("POST", "/mock/reset", "").body());
+            assertTrue(reset.get("cpu_steal_pct").isNull(), "no figure for a window under a second: " + reset);
+            Thread.sleep(1100);
+            JsonNode stats = JSON.readTree(c.exchange("GET", "/mock/stats", null).body());
+            assertTrue(stats.get("cpu_steal_pct").isNumber(), stats.toString());
+            assertTrue(stats.get("cpu_steal_pct").asDouble() >= 0);
+        }
+    }
+
+    @Test
     void headerNamesMatchInAnyCaseAndWithBlanks() throws Exception {
         try (RawHttp c = raw()) {
             // a warm-up request is served but kept out of the ground truth

@@ -1,4 +1,4 @@
-package bench.load;
+package bench.metrics;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -42,6 +42,9 @@ class CpuStealTest {
         assertTrue(Double.isNaN(CpuSteal.percent(a, a, 2, 1_000_000_000L)));
         assertTrue(Double.isNaN(CpuSteal.percent(new long[0], a, 0, 1_000_000_000L)));
         assertTrue(Double.isNaN(CpuSteal.percent(a, a, 0, 0)));
+        assertTrue(Double.isNaN(CpuSteal.percent(a, CpuSteal.ticks(AFTER), 0, 999_999_999L)),
+                "under a second, one 10 ms tick would be over 1 %");
+        assertEquals(13.7, CpuSteal.percent(a, CpuSteal.ticks(AFTER), 0, 10_000_000_000L), 1e-9);
     }
 
     @Test

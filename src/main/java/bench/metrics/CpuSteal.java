@@ -1,16 +1,18 @@
-package bench.load;
+package bench.metrics;
 
 import java.util.Arrays;
 
 /**
  * Steal time per CPU from {@code /proc/stat}: the time a virtual machine's vCPU was ready to
  * run but the host ran something else. On a shared VM it makes a process late without any
- * work of its own, so {@code bench run}'s self-check and {@code make perf} report it. Pure:
- * the caller reads the files.
+ * work of its own, so {@code bench run}'s self-check, the mock's ground truth and
+ * {@code make perf} report it. The parsers are pure; {@link Reading#now()} reads the files.
  */
 public final class CpuSteal {
     /** USER_HZ: the unit of {@code /proc/stat}, 100 on every Linux this runs on. */
     static final double TICKS_PER_SECOND = 100;
+    /** Shorter windows give no figure: one 10 ms tick would be a large share of them. */
+    public static final long MIN_WINDOW_NANOS = 1_000_000_000L;
 
     private CpuSteal() {}
 
@@ -49,11 +51,11 @@ public final class CpuSteal {
 
     /**
      * Percent of {@code elapsedNanos} that CPU {@code cpu} was stolen between two readings,
-     * or NaN when either reading lacks that CPU.
+     * or NaN when either reading lacks that CPU or the window is under {@link #MIN_WINDOW_NANOS}.
      */
     public static double percent(long[] before, long[] after, int cpu, long elapsedNanos) {
         if (cpu < 0 || cpu >= before.length || cpu >= after.length || before[cpu] < 0 || after[cpu] < 0
-                || elapsedNanos <= 0) {
+                || elapsedNanos < MIN_WINDOW_NANOS) {
             return Double.NaN;
         }
         double stolenSeconds = (after[cpu] - before[cpu]) / TICKS_PER_SECOND;
