@@ -107,12 +107,16 @@ public final class CpuSteal {
         return new int[0];
     }
 
+    /** Steal ticks of each CPU now ({@link #ticks} of {@code /proc/stat}); empty off Linux. */
+    public static long[] ticksNow() {
+        return ticks(Reading.read("/proc/stat"));
+    }
+
     /** A reading of this process's CPUs: their steal ticks now. */
     public record Reading(int[] cpus, long[] ticks, long nanos) {
         /** Reads {@code /proc/stat} and {@code /proc/self/status}; empty arrays off Linux. */
         public static Reading now() {
-            return new Reading(allowedCpus(read("/proc/self/status")), CpuSteal.ticks(read("/proc/stat")),
-                    System.nanoTime());
+            return new Reading(allowedCpus(read("/proc/self/status")), ticksNow(), System.nanoTime());
         }
 
         /** Mean steal percent of this process's CPUs since {@code before}, NaN when unknown. */

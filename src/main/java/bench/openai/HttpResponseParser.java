@@ -161,16 +161,26 @@ public final class HttpResponseParser {
         if (i == to) {
             return 0;
         }
-        int len = i > pos && buf[i - 1] == '\r' ? i - 1 - pos : i - pos;
+        chunkLine(buf, pos, i > pos && buf[i - 1] == '\r' ? i - 1 - pos : i - pos);
+        return i + 1;
+    }
+
+    /** The line {@code b[from, from + len)} (CR stripped) in state CHUNK_SIZE or CHUNK_DATA_END. */
+    private void chunkLine(byte[] b, int from, int len) throws ParseException {
         if (state == State.CHUNK_DATA_END) {
             if (len != 0) {
                 throw new ParseException("chunk data longer than its declared size");
             }
             state = State.CHUNK_SIZE;
-        } else {
-            chunkSizeLine(parseChunkSize(buf, pos, len));
+            return;
         }
-        return i + 1;
+        long size = parseChunkSize(b, from, len);
+        if (size == 0) {
+            state = State.TRAILERS;
+        } else {
+            remaining = size;
+            state = State.CHUNK_DATA;
+        }
     }
 
     /** Appends bytes up to and including LF to {@link #line}; returns the position after LF, or -1. */
@@ -210,13 +220,7 @@ public final class HttpResponseParser {
                     parseHeader(len);
                 }
             }
-            case CHUNK_SIZE -> chunkSizeLine(parseChunkSize(line, 0, len));
-            case CHUNK_DATA_END -> {
-                if (len != 0) {
-                    throw new ParseException("chunk data longer than its declared size");
-                }
-                state = State.CHUNK_SIZE;
-            }
+            case CHUNK_SIZE, CHUNK_DATA_END -> chunkLine(line, 0, len);
             case TRAILERS -> {
                 if (len == 0) {
                     finish();
@@ -301,15 +305,6 @@ public final class HttpResponseParser {
         } else {
             connectionClose = true;
             state = State.BODY_CLOSE;
-        }
-    }
-
-    private void chunkSizeLine(long size) {
-        if (size == 0) {
-            state = State.TRAILERS;
-        } else {
-            remaining = size;
-            state = State.CHUNK_DATA;
         }
     }
 

@@ -161,7 +161,7 @@ public final class PerfBench {
             cmd.addAll(List.of("--input-len", String.valueOf(p.inputLen())));
         }
         Path clientLog = out.resolve(p.name() + ".log");
-        long[] stealBefore = stealTicks();
+        long[] stealBefore = CpuSteal.ticksNow();
         long startNanos = System.nanoTime();
         Process client = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(clientLog.toFile()).start();
         if (!client.waitFor(60, TimeUnit.MINUTES)) {
@@ -169,7 +169,7 @@ public final class PerfBench {
             throw new BenchException(p.name() + ": the client did not finish within an hour; see " + clientLog);
         }
         long elapsedNanos = System.nanoTime() - startNanos;
-        long[] stealAfter = stealTicks();
+        long[] stealAfter = CpuSteal.ticksNow();
         JsonNode stats = get(port, "/mock/stats");
         Files.writeString(out.resolve(p.name() + "-mock.json"), mapper.writeValueAsString(stats),
                 StandardCharsets.UTF_8);
@@ -222,15 +222,6 @@ public final class PerfBench {
                 result.cpuMicrosPerToken(), result.tokensPerRead());
         log.flush();
         return result;
-    }
-
-    /** Steal ticks per CPU now, empty when {@code /proc/stat} cannot be read. */
-    private static long[] stealTicks() {
-        try {
-            return CpuSteal.ticks(Files.readString(Path.of("/proc/stat")));
-        } catch (IOException e) {
-            return new long[0];
-        }
     }
 
     static int warmups(PerfPoint p) {
