@@ -1,5 +1,7 @@
 package bench.openai;
 
+import java.util.Arrays;
+
 /**
  * Reads the few fields bench needs from one OpenAI streaming event without building a JSON
  * tree: {@code choices[0]} (text, delta content, reasoning, tool calls, finish_reason),
@@ -86,9 +88,217 @@ public final class EventScanner {
     private final int[] start = new int[MAX_DEPTH + 1];
     private boolean lineBreak;
 
+    // what kind of value a hole of a shape is
+    private static final byte H_CONTENT = 1;
+    private static final byte H_COMPLETION_TOKENS = 2;
+    private static final byte H_PROMPT_TOKENS = 3;
+    private static final byte H_NUMBER = 4;
+    /** Holes a shape may have: the content string and the usage counts. */
+    static final int MAX_HOLES = 8;
+    /** Longest event kept as a shape. */
+    static final int MAX_SHAPE_BYTES = 2048;
+    /** A stream whose events miss their shape this many times in a row is not shaped any more. */
+    static final int MAX_MISSES = 8;
+
+    // the holes of the event being walked, kept when it becomes its stream's shape
+    private final int[] holeFrom = new int[MAX_HOLES];
+    private final int[] holeTo = new int[MAX_HOLES];
+    private final byte[] holeKind = new byte[MAX_HOLES];
+    private int holes;
+    /** Where the digits read by the last {@link #count} ended. */
+    private int countEnd;
+    private int contentHoles;
+    /** Something besides the one content string decides hasContent, or there are too many holes. */
+    private boolean unshapely;
+    /** Events read through their stream's shape (for tests and benchmarks). */
+    long shapeHits;
+
+    /**
+     * The last event of one stream, kept so that the next can be read by comparison. A
+     * stream's events differ only in a few values: the generated text and, with continuous
+     * usage stats, the usage counts. Those values are the shape's holes; everything around them
+     * (the id, model, created, the keys, the nulls) must match byte for byte. Mutable, one per
+     * connection; {@link #reset} when a new request starts on it.
+     */
+    public static final class Shape {
+        byte[] bytes = new byte[0];
+        int len;
+        final int[] holeFrom = new int[MAX_HOLES];
+        final int[] holeTo = new int[MAX_HOLES];
+        final byte[] holeKind = new byte[MAX_HOLES];
+        int holes;
+        /** The fields of the shape's event that are not holes. */
+        int choices;
+        boolean finished;
+        long completionTokens;
+        long promptTokens;
+        boolean valid;
+        int misses;
+
+        public void reset() {
+            valid = false;
+            misses = 0;
+        }
+    }
+
     /** Scans {@code data[0, len)} into {@code out} (cleared first; only the flag when malformed). */
     public void scan(byte[] data, int len, EventFields out) {
         scan(data, 0, len, out);
+    }
+
+    /**
+     * Scans the event in {@code data[from, to)} as {@link #scan(byte[], int, int, EventFields)}
+     * does, with the same result, but first tries to read it through the stream's {@code shape}:
+     * when the bytes around its holes match, only the holes are read. Otherwise the event is
+     * walked in full and, when it has the shape of a token event, becomes the stream's shape.
+     */
+    public void scan(byte[] data, int from, int to, EventFields out, Shape shape) {
+        if (shape.valid) {
+            if (matchShape(data, from, to, out, shape)) {
+                shape.misses = 0;
+                shapeHits++;
+                return;
+            }
+            shape.misses++;
+        }
+        scan(data, from, to, out);
+        if (shape.misses < MAX_MISSES && !unshapely && contentHoles == 1 && !lineBreak && !out.malformed
+                && !out.done && !out.error && to - from <= MAX_SHAPE_BYTES) {
+            keepShape(data, from, to, out, shape);
+        }
+    }
+
+    private void keepShape(byte[] data, int from, int to, EventFields out, Shape s) {
+        int len = to - from;
+        if (s.bytes.length < len) {
+            s.bytes = new byte[Math.max(len, 256)];
+        }
+        System.arraycopy(data, from, s.bytes, 0, len);
+        s.len = len;
+        for (int h = 0; h < holes; h++) {
+            s.holeFrom[h] = holeFrom[h] - from;
+            s.holeTo[h] = holeTo[h] - from;
+            s.holeKind[h] = holeKind[h];
+        }
+        s.holes = holes;
+        s.choices = out.choices;
+        s.finished = out.finished;
+        s.completionTokens = out.completionTokens;
+        s.promptTokens = out.promptTokens;
+        s.valid = true;
+    }
+
+    /**
+     * Reads {@code b[from, to)} through shape {@code s}: true, with {@code f} filled in, when
+     * the bytes between the holes are the shape's and each hole holds a value of its kind. Then
+     * a full walk would have taken the same path as it did for the shape's event and read the
+     * same fields, apart from the holes: the content string (non-empty or not) and the usage
+     * counts (digits only here; anything else is left to the full walk).
+     */
+    private boolean matchShape(byte[] b, int from, int to, EventFields f, Shape s) {
+        byte[] t = s.bytes;
+        int tp = 0;
+        int p = from;
+        boolean content = false;
+        long completion = s.completionTokens;
+        long prompt = s.promptTokens;
+        for (int h = 0; h < s.holes; h++) {
+            int lit = s.holeFrom[h] - tp;
+            if (to - p <= lit || !Arrays.equals(b, p, p + lit, t, tp, tp + lit)) {
+                return false;
+            }
+            p += lit;
+            tp = s.holeTo[h];
+            byte kind = s.holeKind[h];
+            if (kind == H_CONTENT) {
+                if (b[p] != '"') {
+                    return false;
+                }
+                int q = plainString(b, p, to);
+                if (q < 0) {
+                    return false;
+                }
+                content = q - p > 2;
+                p = q;
+            } else {
+                long n = count(b, p, to);
+                if (n < 0) {
+                    return false;
+                }
+                p = countEnd;
+                if (kind == H_COMPLETION_TOKENS) {
+                    completion = n;
+                } else if (kind == H_PROMPT_TOKENS) {
+                    prompt = n;
+                }
+            }
+        }
+        int lit = s.len - tp;
+        if (to - p != lit || !Arrays.equals(b, p, to, t, tp, s.len)) {
+            return false;
+        }
+        f.clear();
+        f.choices = s.choices;
+        f.finished = s.finished;
+        f.hasContent = content;
+        f.completionTokens = completion;
+        f.promptTokens = prompt;
+        lineBreak = false;
+        return true;
+    }
+
+    /**
+     * The position after the closing quote of the string starting at {@code b[p]}, or -1 when
+     * the string is broken or not closed before {@code end}.
+     */
+    private static int plainString(byte[] b, int p, int end) {
+        byte[] special = STRING_SPECIAL;
+        int i = p + 1;
+        while (i < end) {
+            byte c = b[i++];
+            if (special[c & 0xFF] == 0) {
+                continue; // one table load per plain byte instead of three comparisons
+            }
+            if (c == '"') {
+                return i;
+            }
+            if (c != '\\' || i >= end) {
+                return -1; // a raw control character, or a string cut after a backslash
+            }
+            i = escapeEnd(b, i, end);
+            if (i < 0) {
+                return -1;
+            }
+        }
+        return -1;
+    }
+
+    /**
+     * The count whose digits start at {@code b[p]}, or -1 when there are none or more than 18;
+     * {@link #countEnd} is then the position after the digits.
+     */
+    private long count(byte[] b, int p, int end) {
+        long n = 0;
+        int digits = 0;
+        while (p < end && b[p] >= '0' && b[p] <= '9') {
+            n = n * 10 + (b[p++] - '0');
+            if (++digits > 18) {
+                return -1;
+            }
+        }
+        countEnd = p;
+        return digits == 0 ? -1 : n;
+    }
+
+    private void hole(int from, int to, byte kind) {
+        if (holes == MAX_HOLES) {
+            unshapely = true;
+            return;
+        }
+        holeFrom[holes] = from;
+        holeTo[holes] = to;
+        holeKind[holes] = kind;
+        holes++;
     }
 
     /**
@@ -103,6 +313,9 @@ public final class EventScanner {
     public void scan(byte[] data, int from, int to, EventFields out) {
         out.clear();
         lineBreak = false;
+        holes = 0;
+        contentHoles = 0;
+        unshapely = false;
         try {
             int p = skipWs(data, from, to);
             if (startsWith(data, p, to, V_DONE)) {
@@ -188,6 +401,7 @@ public final class EventScanner {
                 // the value at p, and what it is to bench
                 byte opens = R_OTHER;
                 boolean consumed = false;
+                byte hole = 0;
                 switch (parent) {
                     case R_TOP -> {
                         switch (key) {
@@ -231,7 +445,7 @@ public final class EventScanner {
                     }
                     case R_CHOICE0 -> {
                         if (key == K_TEXT) {
-                            content(b, p, end, f);
+                            hole = content(b, p, end, f);
                         } else if (key == K_DELTA) {
                             if (c == '{') {
                                 opens = R_DELTA;
@@ -242,12 +456,15 @@ public final class EventScanner {
                     }
                     case R_DELTA -> {
                         if (key == K_CONTENT) {
-                            content(b, p, end, f);
+                            hole = content(b, p, end, f);
                         } else if (key == K_TOOL_CALLS && c == '[') {
                             opens = R_TOOL_CALLS;
                         }
                     }
-                    case R_TOOL_CALLS -> f.hasContent = true; // an element: the array is not empty
+                    case R_TOOL_CALLS -> {
+                        f.hasContent = true; // an element: the array is not empty
+                        unshapely = true;
+                    }
                     case R_USAGE -> {
                         if (key == K_COMPLETION_TOKENS || key == K_PROMPT_TOKENS) {
                             long v;
@@ -255,19 +472,13 @@ public final class EventScanner {
                                 p = literal(b, p, end, V_NULL);
                                 v = -1;
                             } else {
-                                long n = 0;
-                                int digits = 0;
-                                while (p < end && b[p] >= '0' && b[p] <= '9') {
-                                    n = n * 10 + (b[p++] - '0');
-                                    if (++digits > 18) {
-                                        throw malformed;
-                                    }
-                                }
-                                if (digits == 0) {
+                                int from = p;
+                                v = count(b, p, end);
+                                if (v < 0) {
                                     throw malformed; // a count is a non-negative number or null
                                 }
-                                p = skipNumberTail(b, p, end);
-                                v = n;
+                                p = skipNumberTail(b, countEnd, end);
+                                hole(from, p, key == K_COMPLETION_TOKENS ? H_COMPLETION_TOKENS : H_PROMPT_TOKENS);
                             }
                             if (key == K_COMPLETION_TOKENS) {
                                 f.completionTokens = v;
@@ -275,6 +486,8 @@ public final class EventScanner {
                                 f.promptTokens = v;
                             }
                             consumed = true;
+                        } else if (c == '-' || (c >= '0' && c <= '9')) {
+                            hole = H_NUMBER; // another count, such as total_tokens
                         }
                     }
                     default -> { }
@@ -295,6 +508,9 @@ public final class EventScanner {
                     p = skipScalar(b, p, end, c);
                     if (opens == R_ERROR) {
                         f.errorLen = p - from;
+                    }
+                    if (hole != 0) {
+                        hole(from, p, hole);
                     }
                 }
             }
@@ -382,11 +598,19 @@ public final class EventScanner {
         return K_OTHER;
     }
 
-    /** A string value counts as content when non-empty; anything else does not. */
-    private static void content(byte[] b, int p, int end, EventFields f) {
-        if (b[p] == '"' && p + 1 < end && b[p + 1] != '"') {
+    /**
+     * A string value counts as content when non-empty; anything else does not. Returns the
+     * hole a string makes in the event's shape (none for anything else).
+     */
+    private byte content(byte[] b, int p, int end, EventFields f) {
+        if (b[p] != '"') {
+            return 0;
+        }
+        if (p + 1 < end && b[p + 1] != '"') {
             f.hasContent = true;
         }
+        contentHoles++;
+        return H_CONTENT;
     }
 
     /** Skips a string, number or literal starting with {@code c} at p; returns the position after it. */
@@ -438,42 +662,33 @@ public final class EventScanner {
 
     /** Skips a string starting at its opening quote; returns the position after the closing quote. */
     private int skipString(byte[] b, int p, int end) {
-        byte[] special = STRING_SPECIAL;
-        int i = p + 1;
-        while (i < end) {
-            byte c = b[i++];
-            if (special[c & 0xFF] == 0) {
-                continue; // one table load per plain byte instead of three comparisons
-            }
-            if (c == '"') {
-                return i;
-            }
-            if (c != '\\' || i >= end) {
-                throw malformed; // a raw control character, or a string cut after a backslash
-            }
-            i = skipEscape(b, i, end);
+        int after = plainString(b, p, end);
+        if (after < 0) {
+            throw malformed;
         }
-        throw malformed;
+        return after;
     }
 
-    /** The escape after a backslash at {@code i - 1}: one of JSON's, else malformed. */
-    private int skipEscape(byte[] b, int i, int end) {
+    /** The position after the escape whose backslash is at {@code i - 1}, or -1 when it is not JSON's. */
+    private static int escapeEnd(byte[] b, int i, int end) {
         switch (b[i]) {
             case '"', '\\', '/', 'b', 'f', 'n', 'r', 't' -> {
                 return i + 1;
             }
             case 'u' -> {
                 if (end - i < 5) {
-                    throw malformed;
+                    return -1;
                 }
                 for (int k = 1; k <= 4; k++) {
                     if (Character.digit(b[i + k], 16) < 0) {
-                        throw malformed;
+                        return -1;
                     }
                 }
                 return i + 5;
             }
-            default -> throw malformed;
+            default -> {
+                return -1;
+            }
         }
     }
 

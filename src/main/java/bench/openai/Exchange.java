@@ -23,6 +23,8 @@ public final class Exchange implements HttpResponseParser.Handler, SseParser.Lis
     private final SseParser sse = new SseParser(this);
     private final EventScanner scanner;
     private final EventFields fields;
+    /** The shape of this stream's events, so that most are read by comparison. */
+    private final EventScanner.Shape shape = new EventScanner.Shape();
     private final StreamClient.Stats stats;
     private final End end;
 
@@ -66,6 +68,7 @@ public final class Exchange implements HttpResponseParser.Handler, SseParser.Lis
         tokensSeen = 0;
         tokenEvents = 0;
         sawDone = false;
+        shape.reset();
         http.reset();
         sse.reset();
     }
@@ -177,7 +180,7 @@ public final class Exchange implements HttpResponseParser.Handler, SseParser.Lis
         if (failure != null || handler == null) {
             return;
         }
-        scanner.scan(data, 0, length, fields);
+        scanner.scan(data, 0, length, fields, shape);
         onFields(data, 0, length, eventName);
     }
 
@@ -199,7 +202,7 @@ public final class Exchange implements HttpResponseParser.Handler, SseParser.Lis
             return true; // the stream has already failed: events after that are not read
         }
         EventFields f = fields;
-        scanner.scan(buf, valueFrom, valueTo, f);
+        scanner.scan(buf, valueFrom, valueTo, f, shape);
         if (f.malformed || scanner.crossedLineBreak()) {
             return false;
         }
