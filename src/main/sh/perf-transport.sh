@@ -3,7 +3,7 @@
 # One mock (TTFT 50 ms, ITL 10 ms) pinned to core 0; bench.perf.TransportCompare pinned to core 1,
 # once per transport and point, each in a fresh JVM; all traffic on 127.0.0.1.
 # Result lines go to $OUT (default results/perf/transport.jsonl), then a Markdown table is printed.
-# Knobs (environment): TRANSPORTS="nio netty", POINTS="64:256 256:1024 512:4096" (streams:requests),
+# Knobs (environment): TRANSPORTS="nio epoll netty", POINTS="64:256 256:1024 512:4096" (streams:requests),
 # WARMUP=1500, MAX_TOKENS=128, EXTRA_ARGS (passed to every TransportCompare run),
 # CLIENT_JAVA_OPTS (extra JVM options of the TransportCompare runs), REPEAT=1 (rounds; even rounds
 # run the transports in reverse order). With REPEAT > 1 the table also shows medians per point.
@@ -19,7 +19,7 @@ fi
 java_home=$(src/main/sh/java-home.sh)
 java="$java_home/bin/java"
 out=${OUT:-results/perf/transport.jsonl}
-read -r -a transports <<<"${TRANSPORTS:-nio netty}"
+read -r -a transports <<<"${TRANSPORTS:-nio epoll netty}"
 read -r -a points <<<"${POINTS:-64:256 256:1024 512:4096}"
 read -r -a extra <<<"${EXTRA_ARGS:-}"
 warmup=${WARMUP:-1500}

@@ -18,7 +18,7 @@ import java.util.concurrent.locks.LockSupport;
 public final class Alarm implements AutoCloseable {
     private static final long NONE = Long.MAX_VALUE;
 
-    private final Selector selector;
+    private final Runnable wakeup;
     private final Thread thread;
     private final AtomicLong deadlineNanos = new AtomicLong(NONE);
     /** The deadline the alarm thread is parked for (NONE when parked indefinitely). */
@@ -26,7 +26,12 @@ public final class Alarm implements AutoCloseable {
     private volatile boolean closed;
 
     public Alarm(Selector selector, String name) {
-        this.selector = selector;
+        this(selector::wakeup, name);
+    }
+
+    /** An alarm that calls {@code wakeup} (thread-safe) at each armed deadline. */
+    public Alarm(Runnable wakeup, String name) {
+        this.wakeup = wakeup;
         this.thread = Thread.ofPlatform().daemon().name(name).unstarted(this::loop);
         this.thread.start();
     }
@@ -62,7 +67,7 @@ public final class Alarm implements AutoCloseable {
                 continue;
             }
             if (deadlineNanos.compareAndSet(d, NONE)) {
-                selector.wakeup();
+                wakeup.run();
             }
         }
     }

@@ -1,6 +1,7 @@
 package bench.openai;
 
 import bench.net.Alarm;
+import bench.net.Epoll;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
@@ -9,7 +10,6 @@ import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
 import java.util.ArrayDeque;
-import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SNIHostName;
@@ -20,11 +20,15 @@ import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLParameters;
 
 /**
- * The token-streaming data path: one NIO selector on its own thread, HTTP/1.1 keep-alive
- * connections, chunked and SSE framing parsed from a shared direct read buffer, one
+ * The token-streaming data path: one event loop on its own thread, HTTP/1.1 keep-alive
+ * connections, chunked and SSE framing parsed from a shared read buffer, one
  * {@link System#nanoTime()} per read, and nothing allocated per token. Requests arrive
  * pre-encoded. Everything here, including the {@link Driver} and the {@link StreamHandler}s,
  * runs on the thread that called {@link #run}.
+ *
+ * <p>The loop is Linux epoll called directly ({@link Epoll}) for plain http where the JVM
+ * allows it (Java 22+), else NIO's selector; https always takes NIO, with the JDK's TLS.
+ * {@code -Dbench.io=nio} asks for NIO everywhere.
  */
 public final class StreamClient implements AutoCloseable {
 
@@ -60,11 +64,34 @@ public final class StreamClient implements AutoCloseable {
     private static final long SPIN_NANOS = TimeUnit.MICROSECONDS.toNanos(30);
 
     private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
+    /** Connection tokens handed to epoll; NIO's interest bits are used for both loops. */
+    private static final int MAX_EVENTS = 1024;
+
+    /** Which event loop a client uses. */
+    public enum Io {
+        /** epoll where available, else NIO. */
+        AUTO,
+        NIO,
+        EPOLL;
+
+        /** From {@code -Dbench.io} (auto, nio, epoll); auto when unset. */
+        public static Io fromProperty() {
+            String v = System.getProperty("bench.io", "auto").trim().toUpperCase(java.util.Locale.ROOT);
+            try {
+                return Io.valueOf(v);
+            } catch (IllegalArgumentException e) {
+                throw new bench.BenchException("-Dbench.io must be auto, nio or epoll, not '"
+                        + System.getProperty("bench.io") + "'");
+            }
+        }
+    }
 
     private final Endpoint endpoint;
     private final SSLContext sslContext;
     private final boolean verifyHostname;
     private final InetSocketAddress address;
+    /** The native loop, or null: then {@link #selector}. */
+    private final Epoll epoll;
     private final Selector selector;
     private final Alarm alarm;
     /**
@@ -72,6 +99,17 @@ public final class StreamClient implements AutoCloseable {
      * instead of fetching a temporary direct buffer from its thread-local cache on every read.
      */
     private final ByteBuffer directRead = ByteBuffer.allocateDirect(READ_BUFFER_BYTES);
+    private final long directReadAddress;
+    /** Request bytes for epoll's write (grown to the largest request). */
+    private ByteBuffer directWrite;
+    private long directWriteAddress;
+    /** The connection of each epoll token; freed tokens wait for the end of a loop turn. */
+    private Conn[] byToken = new Conn[64];
+    private int[] freeTokens = new int[64];
+    private int freeCount;
+    private int[] releasedTokens = new int[64];
+    private int releasedCount;
+    private int nextToken;
     /**
      * The parsers scan this heap array: each plain read is copied here in one bulk copy (the
      * copy the JDK would make itself for a heap buffer); TLS decrypts into it directly.
@@ -99,6 +137,14 @@ public final class StreamClient implements AutoCloseable {
      * @param insecureTls for https: accept any certificate and host name (vLLM's --insecure)
      */
     public StreamClient(Endpoint endpoint, boolean insecureTls) throws IOException {
+        this(endpoint, insecureTls, Io.fromProperty());
+    }
+
+    /**
+     * @param io which event loop; {@link Io#EPOLL} fails where epoll is not available or the
+     *           endpoint is https
+     */
+    public StreamClient(Endpoint endpoint, boolean insecureTls, Io io) throws IOException {
         this.endpoint = endpoint;
         this.sslContext = endpoint.tls() ? Tls.context(insecureTls) : null;
         this.verifyHostname = !insecureTls;
@@ -106,8 +152,22 @@ public final class StreamClient implements AutoCloseable {
         if (address.isUnresolved()) {
             throw new bench.BenchException("cannot resolve host '" + endpoint.host() + "'");
         }
-        this.selector = Selector.open();
-        this.alarm = new Alarm(selector, "bench-client-alarm");
+        boolean useEpoll = io != Io.NIO && sslContext == null && Epoll.available();
+        if (io == Io.EPOLL && !useEpoll) {
+            throw new bench.BenchException("-Dbench.io=epoll: " + (sslContext != null ? "https takes NIO"
+                    : "epoll is not available: " + Epoll.unavailableReason()));
+        }
+        if (useEpoll) {
+            this.epoll = new Epoll(MAX_EVENTS);
+            this.selector = null;
+            this.directReadAddress = Epoll.address(directRead);
+            this.alarm = new Alarm(epoll::wakeup, "bench-client-alarm");
+        } else {
+            this.epoll = null;
+            this.selector = Selector.open();
+            this.directReadAddress = 0;
+            this.alarm = new Alarm(selector, "bench-client-alarm");
+        }
         busy.prev = busy;
         busy.next = busy;
     }
@@ -120,13 +180,22 @@ public final class StreamClient implements AutoCloseable {
         return stats;
     }
 
+    /** The event loop in use: "epoll" or "nio". */
+    public String io() {
+        return epoll != null ? "epoll" : "nio";
+    }
+
     public int inFlight() {
         return inFlight;
     }
 
     /** Thread-safe: makes the loop take a turn now. */
     public void wakeup() {
-        selector.wakeup();
+        if (epoll != null) {
+            epoll.wakeup();
+        } else {
+            selector.wakeup();
+        }
     }
 
     /**
@@ -170,13 +239,8 @@ public final class StreamClient implements AutoCloseable {
         }
         long deadline = now + timeoutNanos;
         while (preconnected + preconnectFailed < want && System.nanoTime() < deadline) {
-            selector.select(10);
-            Iterator<SelectionKey> it = selector.selectedKeys().iterator();
-            while (it.hasNext()) {
-                SelectionKey key = it.next();
-                it.remove();
-                ((Conn) key.attachment()).ready(key);
-            }
+            selectedNanos = 0;
+            poll(10);
         }
         if (preconnected == 0 && preconnectFailed > 0) {
             throw new bench.BenchException("cannot connect to " + endpoint + ": " + lastPreconnectError);
@@ -203,16 +267,90 @@ public final class StreamClient implements AutoCloseable {
             selectedNanos = 0;
             if (wait <= SPIN_NANOS) {
                 alarm.disarm();
-                selector.selectNow(onReady);
+                poll(0);
             } else {
                 if (next != Long.MAX_VALUE && next <= deadline) {
                     alarm.arm(next);
                 } else {
                     alarm.disarm();
                 }
-                selector.select(onReady, Math.max(1, TimeUnit.NANOSECONDS.toMillis(wait + 999_999)));
+                poll(Math.max(1, TimeUnit.NANOSECONDS.toMillis(wait + 999_999)));
             }
         }
+    }
+
+    /** One turn: waits up to {@code timeoutMillis} (0: not at all) and serves the ready connections. */
+    private void poll(long timeoutMillis) throws IOException {
+        if (epoll == null) {
+            if (timeoutMillis == 0) {
+                selector.selectNow(onReady);
+            } else {
+                selector.select(onReady, timeoutMillis);
+            }
+            return;
+        }
+        while (releasedCount > 0) {
+            pushFreeToken(releasedTokens[--releasedCount]);
+        }
+        int n = epoll.await((int) Math.min(timeoutMillis, Integer.MAX_VALUE));
+        for (int i = 0; i < n; i++) {
+            int token = epoll.token(i);
+            if (token == Epoll.WAKEUP_TOKEN) {
+                epoll.clearWakeup();
+                continue;
+            }
+            Conn c = byToken[token];
+            if (c == null) {
+                continue; // closed earlier in this turn
+            }
+            if (selectedNanos == 0) {
+                selectedNanos = System.nanoTime();
+            }
+            int ready = epoll.ready(i);
+            int ops;
+            if (c.interest == SelectionKey.OP_CONNECT) {
+                ops = SelectionKey.OP_CONNECT; // writable, or an error: finishConnect says which
+            } else {
+                ops = ((ready & Epoll.OUT) != 0 ? SelectionKey.OP_WRITE : 0)
+                        | ((ready & (Epoll.IN | Epoll.ERR | Epoll.HUP)) != 0 ? SelectionKey.OP_READ : 0);
+            }
+            c.ready(ops);
+        }
+    }
+
+    private int takeToken(Conn c) {
+        int t = freeCount > 0 ? freeTokens[--freeCount] : nextToken++;
+        if (t >= byToken.length) {
+            byToken = java.util.Arrays.copyOf(byToken, byToken.length * 2);
+        }
+        byToken[t] = c;
+        return t;
+    }
+
+    /** A closed connection's token: reused only after this loop turn, whose events may still name it. */
+    private void releaseToken(int t) {
+        byToken[t] = null;
+        if (releasedCount == releasedTokens.length) {
+            releasedTokens = java.util.Arrays.copyOf(releasedTokens, releasedCount * 2);
+        }
+        releasedTokens[releasedCount++] = t;
+    }
+
+    private void pushFreeToken(int t) {
+        if (freeCount == freeTokens.length) {
+            freeTokens = java.util.Arrays.copyOf(freeTokens, freeCount * 2);
+        }
+        freeTokens[freeCount++] = t;
+    }
+
+    /** {@code n} request bytes at {@code b[from]} in native memory, for epoll's write. */
+    private long nativeRequest(byte[] b, int from, int n) {
+        if (directWrite == null || directWrite.capacity() < n) {
+            directWrite = ByteBuffer.allocateDirect(Math.max(n, 16 * 1024));
+            directWriteAddress = Epoll.address(directWrite);
+        }
+        directWrite.put(0, b, from, n);
+        return directWriteAddress;
     }
 
     /** A ready key of this loop turn; the turn's time is taken at the first one. */
@@ -220,7 +358,9 @@ public final class StreamClient implements AutoCloseable {
         if (selectedNanos == 0) {
             selectedNanos = System.nanoTime();
         }
-        ((Conn) key.attachment()).ready(key);
+        if (key.isValid()) {
+            ((Conn) key.attachment()).ready(key.readyOps());
+        }
     }
 
     /** Fails every request still in flight with {@code kind}, closing their connections. */
@@ -240,7 +380,11 @@ public final class StreamClient implements AutoCloseable {
             c.closeChannel();
         }
         idle.clear();
-        selector.close();
+        if (epoll != null) {
+            epoll.close();
+        } else {
+            selector.close();
+        }
     }
 
     private void scanTimeouts(long now) {
@@ -276,6 +420,11 @@ public final class StreamClient implements AutoCloseable {
         Conn next;
         SocketChannel channel;
         SelectionKey key;
+        /** epoll: the socket and its token, -1 when none. */
+        int fd = -1;
+        int token = -1;
+        /** What the loop waits for on this connection (NIO's interest bits). */
+        int interest;
         final Exchange exchange = new Exchange(scanner, fields, stats, this);
         // TLS (https only): the engine, encrypted bytes read but not yet decrypted, and
         // encrypted bytes waiting to be written (kept flipped, ready to drain)
@@ -301,6 +450,23 @@ public final class StreamClient implements AutoCloseable {
         }
 
         void connect(long now) {
+            if (epoll != null) {
+                try {
+                    fd = epoll.open(address);
+                    stats.connectionsOpened++;
+                    boolean pending = epoll.connecting();
+                    token = takeToken(this);
+                    interest = pending ? SelectionKey.OP_CONNECT : SelectionKey.OP_READ;
+                    epoll.register(fd, pending ? Epoll.OUT : Epoll.IN, token);
+                    if (!pending) {
+                        connected();
+                    }
+                } catch (IOException e) {
+                    closeChannel();
+                    connectFailed(now, e);
+                }
+                return;
+            }
             try {
                 channel = SocketChannel.open();
                 channel.configureBlocking(false);
@@ -355,20 +521,22 @@ public final class StreamClient implements AutoCloseable {
             }
         }
 
-        void ready(SelectionKey k) {
-            if (!k.isValid()) {
-                return;
-            }
-            int ops = k.readyOps();
+        /** The loop found this connection ready for {@code ops} (NIO's bits). */
+        void ready(int ops) {
             if ((ops & SelectionKey.OP_CONNECT) != 0) {
                 try {
-                    channel.finishConnect();
+                    if (epoll != null) {
+                        epoll.finishConnect(fd);
+                    } else {
+                        channel.finishConnect();
+                    }
                 } catch (IOException e) {
                     connectFailed(System.nanoTime(), e);
                     return;
                 }
-                k.interestOps(SelectionKey.OP_READ);
-                connected();
+                if (interest(SelectionKey.OP_READ)) {
+                    connected();
+                }
                 return;
             }
             if (handshaking) {
@@ -385,8 +553,36 @@ public final class StreamClient implements AutoCloseable {
             if ((ops & SelectionKey.OP_WRITE) != 0) {
                 write();
             }
-            if ((ops & SelectionKey.OP_READ) != 0 && k.isValid()) {
+            if ((ops & SelectionKey.OP_READ) != 0 && isOpen()) {
                 read();
+            }
+        }
+
+        private boolean isOpen() {
+            return epoll != null ? fd >= 0 : key != null && key.isValid();
+        }
+
+        /**
+         * Waits for {@code ops} (NIO's bits) from now on; false when that failed, and then the
+         * request has failed too.
+         */
+        private boolean interest(int ops) {
+            if (epoll == null) {
+                key.interestOps(ops);
+                interest = ops;
+                return true;
+            }
+            if (ops == interest) {
+                return true;
+            }
+            try {
+                epoll.modify(fd, (ops & SelectionKey.OP_READ) != 0 ? Epoll.IN | ((ops & SelectionKey.OP_WRITE) != 0
+                        ? Epoll.OUT : 0) : Epoll.OUT, token);
+                interest = ops;
+                return true;
+            } catch (IOException e) {
+                fail(System.nanoTime(), FailureKind.CONNECTION_CUT, "epoll: " + message(e), false);
+                return false;
             }
         }
 
@@ -491,7 +687,11 @@ public final class StreamClient implements AutoCloseable {
 
         void write() {
             try {
-                if (tls == null) {
+                if (epoll != null) {
+                    int n = out.remaining();
+                    int written = epoll.write(fd, nativeRequest(out.array(), out.position(), n), n);
+                    out.position(out.position() + written);
+                } else if (tls == null) {
                     channel.write(out);
                 } else {
                     while (flushNetOut() && out.hasRemaining()) {
@@ -510,9 +710,8 @@ public final class StreamClient implements AutoCloseable {
                 return;
             }
             if (out.hasRemaining()) {
-                key.interestOps(SelectionKey.OP_READ | SelectionKey.OP_WRITE);
-            } else {
-                key.interestOps(SelectionKey.OP_READ);
+                interest(SelectionKey.OP_READ | SelectionKey.OP_WRITE);
+            } else if (interest(SelectionKey.OP_READ)) {
                 out = null;
                 exchange.handler().onWritten(System.nanoTime());
             }
@@ -525,10 +724,15 @@ public final class StreamClient implements AutoCloseable {
             }
             ByteBuffer direct = directRead;
             while (true) {
-                direct.clear();
                 int n;
                 try {
-                    n = channel.read(direct);
+                    if (epoll != null) {
+                        n = epoll.read(fd, directReadAddress, READ_BUFFER_BYTES);
+                        n = n == 0 ? -1 : n < 0 ? 0 : n; // NIO's way: -1 end of stream, 0 nothing now
+                    } else {
+                        direct.clear();
+                        n = channel.read(direct);
+                    }
                 } catch (IOException e) {
                     readFailed(e);
                     return;
@@ -545,7 +749,7 @@ public final class StreamClient implements AutoCloseable {
                 stats.bytesRead += n;
                 stats.readerLag.record(now - selectedNanos);
                 direct.get(0, readBuffer.array(), 0, n);
-                if (!deliver(readBuffer, n, now) || n < direct.capacity()) {
+                if (!deliver(readBuffer, n, now) || n < READ_BUFFER_BYTES) {
                     return; // done, or the socket is drained
                 }
             }
@@ -686,7 +890,7 @@ public final class StreamClient implements AutoCloseable {
             out = null;
             unlink(this);
             inFlight--;
-            if (keepAlive && channel != null && channel.isOpen()) {
+            if (keepAlive && (fd >= 0 || (channel != null && channel.isOpen()))) {
                 idle.addFirst(this); // the response ended cleanly: the connection can carry another
             } else {
                 closeChannel();
@@ -700,6 +904,14 @@ public final class StreamClient implements AutoCloseable {
         }
 
         void closeChannel() {
+            if (fd >= 0) {
+                epoll.close(fd);
+                fd = -1;
+            }
+            if (token >= 0) {
+                releaseToken(token);
+                token = -1;
+            }
             if (tls != null) {
                 tls.closeOutbound();
                 tls = null;

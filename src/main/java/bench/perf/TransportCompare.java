@@ -27,14 +27,14 @@ import org.HdrHistogram.Histogram;
  * client's TTFT/ITL, the mock's ground truth and their differences.
  *
  * <pre>
- * java -cp target/bench.jar bench.perf.TransportCompare --transport nio|netty \
+ * java -cp target/bench.jar bench.perf.TransportCompare --transport nio|epoll|netty \
  *     --base-url http://127.0.0.1:PORT --streams N --requests M --warmup-requests W
  * </pre>
  */
 public final class TransportCompare {
 
     /** The transports compared. */
-    enum Transport { NIO, NETTY }
+    enum Transport { NIO, EPOLL, NETTY }
 
     /** Parsed command line. */
     record Options(Transport transport, Endpoint endpoint, int streams, int requests, int warmupRequests,
@@ -65,8 +65,9 @@ public final class TransportCompare {
                 switch (a) {
                     case "--transport" -> transport = switch (v.toLowerCase(Locale.ROOT)) {
                         case "nio" -> Transport.NIO;
+                        case "epoll" -> Transport.EPOLL;
                         case "netty" -> Transport.NETTY;
-                        default -> throw new Usage("--transport must be nio or netty, not '" + v + "'");
+                        default -> throw new Usage("--transport must be nio, epoll or netty, not '" + v + "'");
                     };
                     case "--base-url" -> {
                         endpoint = Endpoint.parse(v);
@@ -95,7 +96,7 @@ public final class TransportCompare {
                 }
             }
             if (transport == null) {
-                throw new Usage("--transport is required (nio or netty)");
+                throw new Usage("--transport is required (nio, epoll or netty)");
             }
             if (endpoint == null) {
                 throw new Usage("--base-url is required (http://127.0.0.1:PORT)");
@@ -135,7 +136,7 @@ public final class TransportCompare {
         }
     }
 
-    static final String USAGE = "usage: java -cp bench.jar bench.perf.TransportCompare --transport nio|netty"
+    static final String USAGE = "usage: java -cp bench.jar bench.perf.TransportCompare --transport nio|epoll|netty"
             + " --base-url http://127.0.0.1:PORT [--streams N] [--requests M] [--warmup-requests W]"
             + " [--max-tokens 128] [--prompt-words 128] [--settle true|false] [--netty-allocator pooled|unpooled]"
             + " [--model NAME] [--timeout-s 600]";
@@ -257,8 +258,9 @@ public final class TransportCompare {
             String prompt = prompt(o.promptWords());
             byte[] warmupRequest = encoder.encode(prompt, o.maxTokens(), "transport-compare-warmup", true);
             byte[] request = encoder.encode(prompt, o.maxTokens(), "transport-compare", false);
-            try (Runner runner = o.transport() == Transport.NIO ? new NioRunner(ep, o.streams())
-                    : new NettyRunner(ep, o.streams(), o.alloc())) {
+            try (Runner runner = o.transport() == Transport.NETTY ? new NettyRunner(ep, o.streams(), o.alloc())
+                    : new NioRunner(ep, o.streams(), o.transport() == Transport.EPOLL ? StreamClient.Io.EPOLL
+                            : StreamClient.Io.NIO)) {
                 if (o.warmupRequests() > 0) {
                     ClosedLoop warm = new ClosedLoop(warmupRequest, o.warmupRequests(),
                             Math.min(o.streams(), o.warmupRequests()));
@@ -406,12 +408,12 @@ public final class TransportCompare {
         void close() throws IOException;
     }
 
-    /** The real {@link StreamClient}, driven on the calling thread. */
+    /** The real {@link StreamClient} (on NIO's selector or on epoll), driven on the calling thread. */
     static final class NioRunner implements Runner {
         private final StreamClient client;
 
-        NioRunner(Endpoint ep, int streams) throws IOException {
-            client = new StreamClient(ep);
+        NioRunner(Endpoint ep, int streams, StreamClient.Io io) throws IOException {
+            client = new StreamClient(ep, false, io);
             int n = client.preconnect(streams, TimeUnit.SECONDS.toNanos(10));
             if (n < streams) {
                 client.close();

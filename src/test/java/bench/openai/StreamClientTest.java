@@ -29,6 +29,11 @@ import org.junit.jupiter.api.Test;
 /** Drives {@link StreamClient} against a tiny blocking HTTP server on 127.0.0.1 serving canned bytes. */
 class StreamClientTest {
 
+    /** The event loop under test: epoll where this JVM has it ({@link StreamClientNioTest}: NIO). */
+    StreamClient.Io io() {
+        return bench.net.Epoll.available() ? StreamClient.Io.EPOLL : StreamClient.Io.NIO;
+    }
+
     // ---------------------------------------------------------------- canned server
 
     /** One canned reply: bytes written in pieces, then maybe close; null bytes = never answer. */
@@ -274,12 +279,13 @@ class StreamClientTest {
         }
     }
 
-    private static Result exchange(int port, int requests, long timeoutMillis) throws IOException {
+    Result exchange(int port, int requests, long timeoutMillis) throws IOException {
         List<byte[]> reqs = new ArrayList<>();
         for (int i = 0; i < requests; i++) {
             reqs.add(request(port, "{\"model\":\"m\",\"prompt\":\"p" + i + "\",\"stream\":true}"));
         }
-        try (StreamClient client = new StreamClient(Endpoint.of("127.0.0.1", port))) {
+        try (StreamClient client = new StreamClient(Endpoint.of("127.0.0.1", port), false, io())) {
+            assertEquals(io() == StreamClient.Io.NIO ? "nio" : "epoll", client.io());
             Seq driver = new Seq(client, reqs, TimeUnit.MILLISECONDS.toNanos(timeoutMillis));
             assertTimeoutPreemptively(Duration.ofSeconds(20), () -> client.run(driver));
             for (Rec r : driver.recs) {
@@ -295,7 +301,7 @@ class StreamClientTest {
         }
     }
 
-    private static Result exchange(int port, int requests) throws IOException {
+    Result exchange(int port, int requests) throws IOException {
         return exchange(port, requests, 10_000);
     }
 
@@ -399,6 +405,21 @@ class StreamClientTest {
         assertEquals(0, res.inFlight());
         assertEquals(List.of("POST /v1/completions HTTP/1.1"), srv.requestLines);
         assertEquals(List.of("{\"model\":\"m\",\"prompt\":\"p0\",\"stream\":true}"), srv.requestBodies);
+    }
+
+    @Test
+    void requestLargerThanTheSocketBuffersIsWrittenWhole() throws Exception {
+        CannedServer srv = server(Reply.of(completeStream(" a")));
+        String body = "{\"model\":\"m\",\"prompt\":\"" + "x".repeat(8 << 20) + "\",\"stream\":true}";
+        try (StreamClient client = new StreamClient(Endpoint.of("127.0.0.1", srv.port()), false, io())) {
+            Seq driver = new Seq(client, List.of(request(srv.port(), body)), TimeUnit.SECONDS.toNanos(20));
+            assertTimeoutPreemptively(Duration.ofSeconds(30), () -> client.run(driver));
+            Rec r = driver.recs.get(0);
+            assertTrue(r.outcome.ok(), r.outcome.detail());
+            assertEquals(1, r.writes);
+        }
+        assertEquals(body.length(), srv.requestBodies.get(0).length());
+        assertEquals(body, srv.requestBodies.get(0));
     }
 
     @Test

@@ -1,0 +1,131 @@
+package bench.net;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+import org.junit.jupiter.api.Test;
+
+/** The native calls against real sockets on 127.0.0.1. */
+class EpollTest {
+
+    private static boolean linuxWithFfm() {
+        return Runtime.version().feature() >= 22
+                && System.getProperty("os.name", "").toLowerCase(Locale.ROOT).contains("linux");
+    }
+
+    @Test
+    void availableWhereTheJvmAndOsAllowIt() {
+        // the client's fast path must not fall back to NIO silently where it should work
+        assumeTrue(linuxWithFfm());
+        assertTrue(Epoll.available(), Epoll.unavailableReason());
+    }
+
+    @Test
+    void connectsWritesReadsAndSeesTheEnd() throws Exception {
+        assumeTrue(Epoll.available());
+        try (ServerSocket server = new ServerSocket(0, 4, InetAddress.getLoopbackAddress());
+                Epoll epoll = new Epoll(16)) {
+            int fd = epoll.open(new InetSocketAddress(InetAddress.getLoopbackAddress(), server.getLocalPort()));
+            epoll.register(fd, epoll.connecting() ? Epoll.OUT : Epoll.IN, 7);
+            try (Socket peer = server.accept()) {
+                if (epoll.connecting()) {
+                    assertEquals(1, epoll.await(5000));
+                    assertEquals(7, epoll.token(0));
+                    epoll.finishConnect(fd);
+                    epoll.modify(fd, Epoll.IN, 7);
+                }
+                ByteBuffer out = ByteBuffer.allocateDirect(64);
+                out.put(0, "ping".getBytes(StandardCharsets.US_ASCII));
+                assertEquals(4, epoll.write(fd, Epoll.address(out), 4));
+                InputStream in = peer.getInputStream();
+                assertArrayEquals("ping".getBytes(StandardCharsets.US_ASCII), in.readNBytes(4));
+
+                ByteBuffer buf = ByteBuffer.allocateDirect(64);
+                long at = Epoll.address(buf);
+                assertEquals(-1, epoll.read(fd, at, 64), "nothing there yet");
+                assertEquals(0, epoll.await(0));
+                OutputStream o = peer.getOutputStream();
+                o.write("pong!".getBytes(StandardCharsets.US_ASCII));
+                o.flush();
+                assertEquals(1, epoll.await(5000));
+                assertEquals(7, epoll.token(0));
+                assertTrue((epoll.ready(0) & Epoll.IN) != 0);
+                assertEquals(5, epoll.read(fd, at, 64));
+                byte[] got = new byte[5];
+                buf.get(0, got);
+                assertEquals("pong!", new String(got, StandardCharsets.US_ASCII));
+
+                peer.close();
+                assertEquals(1, epoll.await(5000));
+                assertEquals(0, epoll.read(fd, at, 64), "end of stream");
+            } finally {
+                epoll.close(fd);
+            }
+        }
+    }
+
+    @Test
+    void aRefusedConnectionSaysSo() throws Exception {
+        assumeTrue(Epoll.available());
+        int port;
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            port = s.getLocalPort();
+        }
+        try (Epoll epoll = new Epoll(4)) {
+            InetSocketAddress closed = new InetSocketAddress(InetAddress.getLoopbackAddress(), port);
+            IOException e = assertThrows(IOException.class, () -> {
+                int fd = epoll.open(closed);
+                try {
+                    epoll.register(fd, Epoll.OUT, 1);
+                    assertEquals(1, epoll.await(5000));
+                    epoll.finishConnect(fd);
+                } finally {
+                    epoll.close(fd);
+                }
+            });
+            assertEquals("Connection refused", e.getMessage());
+        }
+    }
+
+    @Test
+    void wakeupFromAnotherThreadEndsAWait() throws Exception {
+        assumeTrue(Epoll.available());
+        try (Epoll epoll = new Epoll(4)) {
+            Thread t = Thread.ofPlatform().start(() -> {
+                try {
+                    Thread.sleep(100);
+                } catch (InterruptedException e) {
+                    return;
+                }
+                epoll.wakeup();
+            });
+            long start = System.nanoTime();
+            assertEquals(1, epoll.await(10_000));
+            assertTrue(System.nanoTime() - start < 5_000_000_000L);
+            assertEquals(Epoll.WAKEUP_TOKEN, epoll.token(0));
+            epoll.clearWakeup();
+            assertEquals(0, epoll.await(0), "the wake-up was cleared");
+            t.join();
+        }
+    }
+
+    @Test
+    void unavailableMeansAClearError() {
+        assumeTrue(!Epoll.available());
+        IOException e = assertThrows(IOException.class, () -> new Epoll(4));
+        assertTrue(e.getMessage().contains(Epoll.unavailableReason()));
+    }
+}
