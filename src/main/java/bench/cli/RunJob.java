@@ -345,6 +345,8 @@ final class RunJob {
         c.put("ready_check_timeout_s", config.readyTimeout().toSeconds());
         c.put("ignore_eos", config.ignoreEos());
         c.put("continuous_usage_stats", load.continuousUsage);
+        // the client's event loop: epoll (called directly) or NIO's selector
+        c.put("client_io", bench.openai.StreamClient.ioFor(endpoint, bench.openai.StreamClient.Io.fromProperty()));
         ObjectNode g = c.putObject("goodput");
         GoodputSlo slo = config.goodput();
         if (slo.ttftMs() != null) {

@@ -37,6 +37,14 @@ public final class Epoll implements AutoCloseable {
     public static final int OUT = 0x004;
     public static final int ERR = 0x008;
     public static final int HUP = 0x010;
+    /** The peer has closed its side: reading on finds the end of the stream. */
+    public static final int RDHUP = 0x2000;
+    /**
+     * Edge-triggered: a socket is reported when something new arrives, not again on every
+     * wait while it stays readable. The reader must then drain it (a read shorter than the
+     * buffer did).
+     */
+    public static final int ET = 1 << 31;
 
     private static final int AF_INET = 2;
     private static final int AF_INET6 = 10;

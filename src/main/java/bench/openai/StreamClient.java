@@ -28,7 +28,10 @@ import javax.net.ssl.SSLParameters;
  *
  * <p>The loop is Linux epoll called directly ({@link Epoll}) for plain http where the JVM
  * allows it (Java 22+), else NIO's selector; https always takes NIO, with the JDK's TLS.
- * {@code -Dbench.io=nio} asks for NIO everywhere.
+ * {@code -Dbench.io=nio} asks for NIO everywhere. On epoll the sockets are edge-triggered: a
+ * read shorter than the buffer has drained its socket, so one read per arrival suffices and
+ * the kernel does not poll every socket again on the next wait, as it does for NIO's
+ * level-triggered selector.
  */
 public final class StreamClient implements AutoCloseable {
 
@@ -152,7 +155,7 @@ public final class StreamClient implements AutoCloseable {
         if (address.isUnresolved()) {
             throw new bench.BenchException("cannot resolve host '" + endpoint.host() + "'");
         }
-        boolean useEpoll = io != Io.NIO && sslContext == null && Epoll.available();
+        boolean useEpoll = ioFor(endpoint, io).equals("epoll");
         if (io == Io.EPOLL && !useEpoll) {
             throw new bench.BenchException("-Dbench.io=epoll: " + (sslContext != null ? "https takes NIO"
                     : "epoll is not available: " + Epoll.unavailableReason()));
@@ -178,6 +181,11 @@ public final class StreamClient implements AutoCloseable {
 
     public Stats stats() {
         return stats;
+    }
+
+    /** The event loop a client for {@code endpoint} uses: "epoll" or "nio". */
+    public static String ioFor(Endpoint endpoint, Io io) {
+        return io != Io.NIO && !endpoint.tls() && Epoll.available() ? "epoll" : "nio";
     }
 
     /** The event loop in use: "epoll" or "nio". */
@@ -312,8 +320,10 @@ public final class StreamClient implements AutoCloseable {
                 ops = SelectionKey.OP_CONNECT; // writable, or an error: finishConnect says which
             } else {
                 ops = ((ready & Epoll.OUT) != 0 ? SelectionKey.OP_WRITE : 0)
-                        | ((ready & (Epoll.IN | Epoll.ERR | Epoll.HUP)) != 0 ? SelectionKey.OP_READ : 0);
+                        | ((ready & (Epoll.IN | Epoll.ERR | Epoll.HUP | Epoll.RDHUP)) != 0 ? SelectionKey.OP_READ : 0);
             }
+            // the data and the close (or an error) may arrive as one edge: then read to the end
+            c.readToEnd = (ready & (Epoll.ERR | Epoll.HUP | Epoll.RDHUP)) != 0;
             c.ready(ops);
         }
     }
@@ -425,6 +435,8 @@ public final class StreamClient implements AutoCloseable {
         int token = -1;
         /** What the loop waits for on this connection (NIO's interest bits). */
         int interest;
+        /** epoll: the peer closed or the socket failed; read until the end, not the first short read. */
+        boolean readToEnd;
         final Exchange exchange = new Exchange(scanner, fields, stats, this);
         // TLS (https only): the engine, encrypted bytes read but not yet decrypted, and
         // encrypted bytes waiting to be written (kept flipped, ready to drain)
@@ -457,7 +469,7 @@ public final class StreamClient implements AutoCloseable {
                     boolean pending = epoll.connecting();
                     token = takeToken(this);
                     interest = pending ? SelectionKey.OP_CONNECT : SelectionKey.OP_READ;
-                    epoll.register(fd, pending ? Epoll.OUT : Epoll.IN, token);
+                    epoll.register(fd, (pending ? Epoll.OUT : Epoll.IN | Epoll.RDHUP) | Epoll.ET, token);
                     if (!pending) {
                         connected();
                     }
@@ -576,8 +588,8 @@ public final class StreamClient implements AutoCloseable {
                 return true;
             }
             try {
-                epoll.modify(fd, (ops & SelectionKey.OP_READ) != 0 ? Epoll.IN | ((ops & SelectionKey.OP_WRITE) != 0
-                        ? Epoll.OUT : 0) : Epoll.OUT, token);
+                epoll.modify(fd, Epoll.ET | ((ops & SelectionKey.OP_READ) != 0 ? Epoll.IN | Epoll.RDHUP
+                        | ((ops & SelectionKey.OP_WRITE) != 0 ? Epoll.OUT : 0) : Epoll.OUT), token);
                 interest = ops;
                 return true;
             } catch (IOException e) {
@@ -749,8 +761,13 @@ public final class StreamClient implements AutoCloseable {
                 stats.bytesRead += n;
                 stats.readerLag.record(now - selectedNanos);
                 direct.get(0, readBuffer.array(), 0, n);
-                if (!deliver(readBuffer, n, now) || n < READ_BUFFER_BYTES) {
-                    return; // done, or the socket is drained
+                boolean more = deliver(readBuffer, n, now);
+                if (n < READ_BUFFER_BYTES && !(readToEnd && fd >= 0)) {
+                    return; // the socket is drained
+                }
+                if (!more && (epoll == null || fd < 0)) {
+                    return; // done; epoll reports a socket once per arrival (edge-triggered), so
+                            // one that stays open is drained even when its exchange is over
                 }
             }
         }
