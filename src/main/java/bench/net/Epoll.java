@@ -128,14 +128,24 @@ public final class Epoll implements AutoCloseable {
         oneAddress = b.address(one);
         drain = ByteBuffer.allocateDirect(8);
         drainAddress = b.address(drain);
+        int ep = -1;
+        int efd = -1;
         try {
-            epfd = check((int) b.epollCreate.invokeExact(capture, EPOLL_CLOEXEC), "epoll_create1");
-            int efd = check((int) b.eventfd.invokeExact(capture, 0, EFD_NONBLOCK | EFD_CLOEXEC), "eventfd");
+            ep = check((int) b.epollCreate.invokeExact(capture, EPOLL_CLOEXEC), "epoll_create1");
+            efd = check((int) b.eventfd.invokeExact(capture, 0, EFD_NONBLOCK | EFD_CLOEXEC), "eventfd");
+            epfd = ep;
             eventFd = efd;
             ctl(EPOLL_CTL_ADD, efd, IN, WAKEUP_TOKEN);
-        } catch (IOException | RuntimeException | Error e) {
-            throw e;
         } catch (Throwable t) {
+            if (efd >= 0) {
+                close(efd);
+            }
+            if (ep >= 0) {
+                close(ep);
+            }
+            if (t instanceof IOException io) {
+                throw io;
+            }
             throw new IOException("epoll set-up failed: " + t, t);
         }
     }

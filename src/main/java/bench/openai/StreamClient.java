@@ -67,7 +67,7 @@ public final class StreamClient implements AutoCloseable {
     private static final long SPIN_NANOS = TimeUnit.MICROSECONDS.toNanos(30);
 
     private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
-    /** Connection tokens handed to epoll; NIO's interest bits are used for both loops. */
+    /** Ready sockets one epoll wait reports at most (more wait for the next turn). */
     private static final int MAX_EVENTS = 1024;
 
     /** Which event loop a client uses. */
