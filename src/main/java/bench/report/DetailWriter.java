@@ -110,7 +110,8 @@ public final class DetailWriter implements Consumer<RequestRecord>, AutoCloseabl
         return o;
     }
 
-    private static void putFinite(ObjectNode o, String key, double v) {
+    /** {@code v} under {@code key}, or JSON null when it is not a finite number (no figure). */
+    static void putFinite(ObjectNode o, String key, double v) {
         if (Double.isFinite(v)) {
             o.put(key, v);
         } else {

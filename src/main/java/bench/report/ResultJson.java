@@ -109,11 +109,7 @@ public final class ResultJson {
         check.put("cpu_cores_used", sc.cpuUtilization());
         check.put("tokens_per_read", sc.tokensPerRead());
         check.put("jit_cpu_ms", sc.jitCpuMs());
-        if (Double.isNaN(sc.cpuStealPct())) {
-            check.putNull("cpu_steal_pct");
-        } else {
-            check.put("cpu_steal_pct", sc.cpuStealPct());
-        }
+        DetailWriter.putFinite(check, "cpu_steal_pct", sc.cpuStealPct());
         var reasons = check.putArray("reasons");
         sc.reasons().forEach(reasons::add);
         if (r.serverMetrics() != null) {
