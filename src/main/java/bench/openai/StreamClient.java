@@ -433,7 +433,7 @@ public final class StreamClient implements AutoCloseable {
         /** epoll: the socket and its token, -1 when none. */
         int fd = -1;
         int token = -1;
-        /** What the loop waits for on this connection (NIO's interest bits). */
+        /** epoll: what the loop waits for on this connection (NIO's interest bits); NIO's key holds its own. */
         int interest;
         /** epoll: the peer closed or the socket failed; read until the end, not the first short read. */
         boolean readToEnd;
@@ -581,7 +581,6 @@ public final class StreamClient implements AutoCloseable {
         private boolean interest(int ops) {
             if (epoll == null) {
                 key.interestOps(ops);
-                interest = ops;
                 return true;
             }
             if (ops == interest) {
