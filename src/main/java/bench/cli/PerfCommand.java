@@ -66,11 +66,20 @@ final class PerfCommand implements Callable<Integer> {
             description = "Streams of the floor client's closed loop, as a streams point (default: ${DEFAULT-VALUE}).")
     int floorStreams;
 
+    @Option(names = "--runs", defaultValue = "3",
+            description = "Rounds: each runs every point once (the long run only in the first), and the table gives "
+                    + "each figure's median over the rounds, with every run listed below it "
+                    + "(default: ${DEFAULT-VALUE}).")
+    int runs;
+
     @Mixin
     VerboseOption verbose = new VerboseOption();
 
     @Override
     public Integer call() throws Exception {
+        if (runs < 1) {
+            throw new bench.BenchException("--runs must be >= 1", Cli.EXIT_USAGE, null);
+        }
         List<PerfPoint> points = new ArrayList<>();
         for (int n : streams) {
             points.add(PerfPoint.streams(n));
@@ -107,10 +116,10 @@ final class PerfCommand implements Callable<Integer> {
                     FLOOR_WARMUP_SECONDS);
         }
         var log = spec.commandLine().getOut();
-        List<PerfReport.Row> rows = new PerfBench(out, log).run(points, floor);
+        List<PerfReport.Measured> measured = new PerfBench(out, log).run(points, floor, runs);
         log.println();
         log.print(java.nio.file.Files.readString(out.resolve("perf.md")));
         log.flush();
-        return rows.stream().allMatch(r -> r.failed() == 0) ? 0 : 1;
+        return measured.stream().allMatch(m -> m.median().failed() == 0) ? 0 : 1;
     }
 }

@@ -76,17 +76,24 @@ public final class PerfBench {
         }
     }
 
-    /** Runs the points, grouped by mock schedule; returns the rows (also written to out/). */
-    public List<PerfReport.Row> run(List<PerfPoint> points) throws IOException, InterruptedException {
-        return run(points, null);
+    /** Runs the points once each, grouped by mock schedule; returns the rows (also written to out/). */
+    public List<PerfReport.Measured> run(List<PerfPoint> points) throws IOException, InterruptedException {
+        return run(points, null, 1);
     }
 
     /**
-     * As {@link #run(List)}, and the C floor client when {@code floorRun} is not null, after the
-     * points on the streams points' mock (TTFT 50 ms, ITL 10 ms).
+     * Runs the points in {@code runs} rounds, each round every point once (the long run only in
+     * the first: see {@link PerfPoint#repeated}), grouped by mock schedule within a round, and the
+     * C floor client when {@code floorRun} is not null, once per round after the points on the
+     * streams points' mock (TTFT 50 ms, ITL 10 ms). With one round the files go to {@code out},
+     * with more to {@code out/run1}, {@code out/run2}, ...; the summary (perf.md, perf.json)
+     * goes to {@code out}. Returns each point's runs.
      */
-    public List<PerfReport.Row> run(List<PerfPoint> points, FloorRun floorRun) throws IOException,
+    public List<PerfReport.Measured> run(List<PerfPoint> points, FloorRun floorRun, int runs) throws IOException,
             InterruptedException {
+        if (runs < 1) {
+            throw new IllegalArgumentException("runs must be >= 1");
+        }
         Files.createDirectories(out);
         Map<Schedule, List<PerfPoint>> bySchedule = new LinkedHashMap<>();
         for (PerfPoint p : points) {
@@ -96,35 +103,60 @@ public final class PerfBench {
         if (floorRun != null) {
             bySchedule.computeIfAbsent(floorSchedule, k -> new ArrayList<>());
         }
-        List<PerfReport.Row> rows = new ArrayList<>();
-        PerfReport.Floor floor = null;
-        for (Map.Entry<Schedule, List<PerfPoint>> group : bySchedule.entrySet()) {
-            Process mock = startMock(group.getKey().ttftMs(), group.getKey().itlMs());
-            try {
-                int port = port(mock);
-                for (PerfPoint p : group.getValue()) {
-                    rows.add(point(p, port));
+        Map<String, List<PerfReport.Row>> byPoint = new LinkedHashMap<>();
+        for (PerfPoint p : points) {
+            byPoint.put(p.name(), new ArrayList<>());
+        }
+        List<PerfReport.Floor> floors = new ArrayList<>();
+        for (int round = 1; round <= runs; round++) {
+            Path dir = runs == 1 ? out : out.resolve("run" + round);
+            Files.createDirectories(dir);
+            if (runs > 1) {
+                log.printf("== round %d of %d%n", round, runs);
+            }
+            for (Map.Entry<Schedule, List<PerfPoint>> group : bySchedule.entrySet()) {
+                int r = round;
+                List<PerfPoint> todo = group.getValue().stream().filter(p -> r == 1 || p.repeated()).toList();
+                boolean floorHere = floorRun != null && group.getKey().equals(floorSchedule);
+                if (todo.isEmpty() && !floorHere) {
+                    continue;
                 }
-                if (floorRun != null && group.getKey().equals(floorSchedule)) {
-                    floor = floor(floorRun, port);
+                Process mock = startMock(dir, group.getKey().ttftMs(), group.getKey().itlMs());
+                try {
+                    int port = port(mock);
+                    for (PerfPoint p : todo) {
+                        byPoint.get(p.name()).add(point(p, port, dir));
+                    }
+                    if (floorHere) {
+                        floors.add(floor(floorRun, port, dir));
+                    }
+                } finally {
+                    stop(mock);
                 }
-            } finally {
-                stop(mock);
             }
         }
+        List<PerfReport.Measured> measured = byPoint.values().stream().map(PerfReport.Measured::new).toList();
         String machine = machine();
-        Files.writeString(out.resolve("perf.md"), PerfReport.markdown(rows, machine, floor), StandardCharsets.UTF_8);
+        Files.writeString(out.resolve("perf.md"), PerfReport.markdown(measured, machine, floors),
+                StandardCharsets.UTF_8);
         Map<String, Object> summary = new LinkedHashMap<>();
         summary.put("machine", machine);
-        summary.put("rows", rows);
-        if (floor != null) {
-            summary.put("floor", floor);
+        summary.put("runs", runs);
+        summary.put("rows", measured.stream().map(PerfReport.Measured::median).toList());
+        if (runs > 1) {
+            summary.put("all_runs", measured.stream().map(PerfReport.Measured::runs).toList());
+        }
+        if (!floors.isEmpty()) {
+            summary.put("floor", PerfReport.median(floors));
+            if (runs > 1) {
+                summary.put("floor_runs", floors);
+            }
         }
         Files.writeString(out.resolve("perf.json"), mapper.writeValueAsString(summary), StandardCharsets.UTF_8);
-        return rows;
+        return measured;
     }
 
-    private PerfReport.Row point(PerfPoint p, int port) throws IOException, InterruptedException {
+    private PerfReport.Row point(PerfPoint p, int port, Path dir) throws IOException, InterruptedException {
         log.printf("== %s: %d streams, %d prompts, input %d, output %d, TTFT %s ms, ITL %s ms%n", p.name(),
                 p.concurrency(), p.prompts(), p.inputLen(), p.outputLen(), p.ttftMs(), p.itlMs());
         log.flush();
@@ -142,7 +174,7 @@ public final class PerfBench {
         cmd.addAll(List.of("-jar", jar, "run", "--base-url", "http://127.0.0.1:" + port, "--output-len",
                 String.valueOf(p.outputLen()), "--num-prompts", String.valueOf(p.prompts()), "--request-rate",
                 Double.isInfinite(p.rate()) ? "inf" : String.valueOf(p.rate()), "--seed", "1", "--no-progress",
-                "--label", p.name(), "--save-result", "--result-dir", out.toString(), "--result-filename",
+                "--label", p.name(), "--save-result", "--result-dir", dir.toString(), "--result-filename",
                 p.name() + ".json", "--request-timeout", "600"));
         if (p.concurrency() > 0) {
             cmd.addAll(List.of("--max-concurrency", String.valueOf(p.concurrency())));
@@ -153,14 +185,14 @@ public final class PerfBench {
         // warm both JITs on this point's own workload first; the mock leaves warm-ups out of its ground truth
         cmd.addAll(List.of("--num-warmups", String.valueOf(warmups(p))));
         if (p.custom()) {
-            Path data = out.resolve("perf-prompts.jsonl");
+            Path data = dir.resolve("perf-prompts.jsonl");
             Files.writeString(data, "{\"prompt\": \"kalo mine ruta zovi pesu dafi gohu jabe\"}\n"
                     + "{\"prompt\": \"ta zo vi pe su da fi go\"}\n", StandardCharsets.UTF_8);
             cmd.addAll(List.of("--dataset-name", "custom", "--dataset-path", data.toString()));
         } else {
             cmd.addAll(List.of("--input-len", String.valueOf(p.inputLen())));
         }
-        Path clientLog = out.resolve(p.name() + ".log");
+        Path clientLog = dir.resolve(p.name() + ".log");
         long[] stealBefore = CpuSteal.ticksNow();
         long startNanos = System.nanoTime();
         Process client = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(clientLog.toFile()).start();
@@ -171,9 +203,9 @@ public final class PerfBench {
         long elapsedNanos = System.nanoTime() - startNanos;
         long[] stealAfter = CpuSteal.ticksNow();
         JsonNode stats = get(port, "/mock/stats");
-        Files.writeString(out.resolve(p.name() + "-mock.json"), mapper.writeValueAsString(stats),
+        Files.writeString(dir.resolve(p.name() + "-mock.json"), mapper.writeValueAsString(stats),
                 StandardCharsets.UTF_8);
-        Path result = out.resolve(p.name() + ".json");
+        Path result = dir.resolve(p.name() + ".json");
         if (!Files.exists(result)) {
             throw new BenchException(p.name() + ": no result (exit " + client.exitValue() + "); see " + clientLog);
         }
@@ -190,7 +222,7 @@ public final class PerfBench {
     }
 
     /** Runs the C floor client pinned like bench's client, against the mock on {@code port}. */
-    private PerfReport.Floor floor(FloorRun f, int port) throws IOException, InterruptedException {
+    private PerfReport.Floor floor(FloorRun f, int port, Path dir) throws IOException, InterruptedException {
         PerfPoint like = PerfPoint.streams(f.streams());
         log.printf("== floor: the C floor client, %d streams, input %d, output %d, %.0f s after %.0f s%n", f.streams(),
                 like.inputLen(), like.outputLen(), f.seconds(), f.warmupSeconds());
@@ -202,7 +234,7 @@ public final class PerfBench {
         cmd.addAll(List.of(f.binary().toString(), String.valueOf(port), String.valueOf(f.streams()),
                 String.valueOf(f.seconds()), String.valueOf(f.warmupSeconds()), String.valueOf(like.inputLen()),
                 String.valueOf(like.outputLen()), bench.mock.MockConfig.defaults().model()));
-        Path floorLog = out.resolve("floor.log");
+        Path floorLog = dir.resolve("floor.log");
         Process p = new ProcessBuilder(cmd).redirectError(floorLog.toFile()).start();
         String line;
         try (var in = p.inputReader(StandardCharsets.UTF_8)) {
@@ -217,7 +249,7 @@ public final class PerfBench {
             throw new BenchException("the floor client failed (exit " + p.exitValue() + "); see " + floorLog);
         }
         PerfReport.Floor result = PerfReport.Floor.of(mapper.readTree(line));
-        Files.writeString(out.resolve("floor.json"), mapper.writeValueAsString(result), StandardCharsets.UTF_8);
+        Files.writeString(dir.resolve("floor.json"), mapper.writeValueAsString(result), StandardCharsets.UTF_8);
         log.printf("   %,.0f tok/s, %.1f us/token CPU, %.2f tokens/read%n", result.tokensPerSecond(),
                 result.cpuMicrosPerToken(), result.tokensPerRead());
         log.flush();
@@ -229,7 +261,7 @@ public final class PerfBench {
         return Math.max(16, Math.min(n, 1024));
     }
 
-    private Process startMock(double ttftMs, double itlMs) throws IOException, InterruptedException {
+    private Process startMock(Path dir, double ttftMs, double itlMs) throws IOException, InterruptedException {
         Path portFile = Files.createTempFile(out, "mock-port", ".txt");
         Files.delete(portFile);
         List<String> cmd = new ArrayList<>();
@@ -241,7 +273,7 @@ public final class PerfBench {
         cmd.addAll(List.of("-Xms512m", "-jar", jar, "mock", "--host", "127.0.0.1", "--port", "0", "--port-file",
                 portFile.toString(), "--ttft-ms", String.valueOf(ttftMs), "--itl-ms", String.valueOf(itlMs)));
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
-                .redirectOutput(out.resolve("mock-" + ttftMs + "-" + itlMs + ".log").toFile()).start();
+                .redirectOutput(dir.resolve("mock-" + ttftMs + "-" + itlMs + ".log").toFile()).start();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (System.nanoTime() < deadline) {
             if (Files.exists(portFile) && !Files.readString(portFile).isBlank()) {

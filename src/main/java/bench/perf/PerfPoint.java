@@ -47,6 +47,15 @@ public record PerfPoint(String name, double ttftMs, double itlMs, int concurrenc
                 (int) Math.round(rate * CAPACITY_SECONDS), 128, 128, rate, 0, false, STAGGERED, true);
     }
 
+    /**
+     * Whether the point runs in every round of a {@code --runs} benchmark: all but the long run
+     * (a heap limit), which takes a minute and is read for completion and heap, not for figures
+     * that move from run to run.
+     */
+    public boolean repeated() {
+        return heapMb == 0;
+    }
+
     /** Tokens per second the point offers once all its streams run (capacity points). */
     public double offeredTokensPerSecond() {
         return rate * outputLen;
