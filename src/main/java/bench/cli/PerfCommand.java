@@ -81,10 +81,10 @@ final class PerfCommand implements Callable<Integer> {
             throw new bench.BenchException("--runs must be >= 1", Cli.EXIT_USAGE, null);
         }
         List<PerfPoint> points = new ArrayList<>();
-        for (int n : streams) {
+        for (int n : streams.stream().distinct().toList()) {
             points.add(PerfPoint.streams(n));
         }
-        for (int tps : mockCapacity) {
+        for (int tps : mockCapacity.stream().distinct().toList()) {
             if (tps > 0) {
                 points.add(PerfPoint.mockCapacity(tps));
             }

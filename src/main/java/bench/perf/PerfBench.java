@@ -76,18 +76,13 @@ public final class PerfBench {
         }
     }
 
-    /** Runs the points once each, grouped by mock schedule; returns the rows (also written to out/). */
-    public List<PerfReport.Measured> run(List<PerfPoint> points) throws IOException, InterruptedException {
-        return run(points, null, 1);
-    }
-
     /**
      * Runs the points in {@code runs} rounds, each round every point once (the long run only in
      * the first: see {@link PerfPoint#repeated}), grouped by mock schedule within a round, and the
      * C floor client when {@code floorRun} is not null, once per round after the points on the
      * streams points' mock (TTFT 50 ms, ITL 10 ms). With one round the files go to {@code out},
      * with more to {@code out/run1}, {@code out/run2}, ...; the summary (perf.md, perf.json)
-     * goes to {@code out}. Returns each point's runs.
+     * goes to {@code out}. Returns each point's runs; points are told apart by name.
      */
     public List<PerfReport.Measured> run(List<PerfPoint> points, FloorRun floorRun, int runs) throws IOException,
             InterruptedException {
@@ -105,7 +100,9 @@ public final class PerfBench {
         }
         Map<String, List<PerfReport.Row>> byPoint = new LinkedHashMap<>();
         for (PerfPoint p : points) {
-            byPoint.put(p.name(), new ArrayList<>());
+            if (byPoint.put(p.name(), new ArrayList<>()) != null) {
+                throw new IllegalArgumentException("two points named " + p.name());
+            }
         }
         List<PerfReport.Floor> floors = new ArrayList<>();
         for (int round = 1; round <= runs; round++) {
