@@ -106,6 +106,8 @@ class PerfReportTest {
     @Test
     void mediansAreOfTheKnownValuesAndOfTheMiddleTwoForEvenCounts() {
         assertEquals(2.0, PerfReport.median(new double[] {3, 1, 2}));
+        assertEquals(2.0, PerfReport.median(new double[] {9, 1, 2}), "the middle value, not the mean");
+        assertEquals(2.5, PerfReport.median(new double[] {1, 9, 2, 3}), "the middle two's mean, not the mean");
         assertEquals(2.5, PerfReport.median(new double[] {4, 1, 3, 2}));
         assertEquals(7.0, PerfReport.median(new double[] {7}));
         assertEquals(2.0, PerfReport.median(new double[] {Double.NaN, 1, 3}));
