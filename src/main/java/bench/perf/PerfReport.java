@@ -127,13 +127,12 @@ public final class PerfReport {
         }
 
         private double of(ToDoubleFunction<Row> figure) {
-            return PerfReport.median(runs.stream().mapToDouble(figure).toArray());
+            return medianOf(runs, figure);
         }
 
         /** The runs' values of one figure, for the report: "8.2, 8.4, 8.1". */
         String each(ToDoubleFunction<Row> figure, String format) {
-            return runs.stream().map(r -> String.format(Locale.ROOT, format, figure.applyAsDouble(r)))
-                    .collect(Collectors.joining(", "));
+            return joined(runs.stream().mapToDouble(figure).toArray(), format);
         }
     }
 
@@ -150,14 +149,23 @@ public final class PerfReport {
         return v.length % 2 == 1 ? v[m] : (v[m - 1] + v[m]) / 2;
     }
 
+    /** The median of one figure of {@code items}. */
+    private static <T> double medianOf(List<T> items, ToDoubleFunction<T> figure) {
+        return median(items.stream().mapToDouble(figure).toArray());
+    }
+
+    /** Values for the report, each in {@code format}: "8.2, 8.4, 8.1". */
+    private static String joined(double[] values, String format) {
+        return java.util.Arrays.stream(values).mapToObj(v -> String.format(Locale.ROOT, format, v))
+                .collect(Collectors.joining(", "));
+    }
+
     /** The floor's median over its runs, one per round. */
     static Floor median(List<Floor> floors) {
         Floor f = floors.get(0);
-        return new Floor(f.streams(), f.seconds(),
-                Math.round(median(floors.stream().mapToDouble(Floor::tokens).toArray())),
-                median(floors.stream().mapToDouble(Floor::tokensPerSecond).toArray()),
-                median(floors.stream().mapToDouble(Floor::tokensPerRead).toArray()),
-                median(floors.stream().mapToDouble(Floor::cpuMicrosPerToken).toArray()));
+        return new Floor(f.streams(), f.seconds(), Math.round(medianOf(floors, Floor::tokens)),
+                medianOf(floors, Floor::tokensPerSecond), medianOf(floors, Floor::tokensPerRead),
+                medianOf(floors, Floor::cpuMicrosPerToken));
     }
 
     /** One run per point. */
@@ -266,9 +274,8 @@ public final class PerfReport {
         sb.append(String.format(Locale.ROOT, "%nC floor (`src/main/c/floor.c`: one epoll loop, one read per ready "
                 + "socket, events counted, not parsed) at %d streams, same mock and cores, %.0f s%s: %.1f us/token%s, "
                 + "%.2f tokens/read, %,.0f tok/s.", floor.streams(), floor.seconds(), several ? " per run" : "",
-                floor.cpuMicrosPerToken(), several ? " (runs " + floors.stream()
-                        .map(f -> String.format(Locale.ROOT, "%.1f", f.cpuMicrosPerToken()))
-                        .collect(Collectors.joining(", ")) + ")" : "",
+                floor.cpuMicrosPerToken(), several ? " (runs "
+                        + joined(floors.stream().mapToDouble(Floor::cpuMicrosPerToken).toArray(), "%.1f") + ")" : "",
                 floor.tokensPerRead(), floor.tokensPerSecond()));
         for (Measured m : points) {
             Row r = m.median();
@@ -283,9 +290,7 @@ public final class PerfReport {
                 for (int k = 0; k < ratios.length; k++) {
                     ratios[k] = m.runs().get(k).cpuMicrosPerToken() / floors.get(k).cpuMicrosPerToken();
                 }
-                sb.append("; against the floor of its own round: ").append(java.util.Arrays.stream(ratios)
-                        .mapToObj(x -> String.format(Locale.ROOT, "%.2f", x)).collect(Collectors.joining(", ")))
-                        .append(" x");
+                sb.append("; against the floor of its own round: ").append(joined(ratios, "%.2f")).append(" x");
             }
             sb.append('.');
         }
