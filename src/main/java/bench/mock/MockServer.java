@@ -205,38 +205,10 @@ public final class MockServer implements AutoCloseable {
 
     private void loop() {
         try {
+            // the body is a method of its own, compiled after warm-up's thousands of calls; a
+            // loop entered once is compiled only by on-stack replacement, seconds into serving
             while (running) {
-                long now = System.nanoTime();
-                if (engine != null) {
-                    engine.advance(now, engineSink);
-                }
-                sendDue(now);
-                processQueued();
-                streamsStartedView = stats.streamsStarted;
-                tokensSentView = stats.tokensSent;
-                long next = nextDue();
-                long wait = next == Long.MAX_VALUE ? Long.MAX_VALUE : next - System.nanoTime();
-                if (wait <= SPIN_NANOS) {
-                    alarm.disarm();
-                    spinUntil(next);
-                    selector.selectNow(onReady);
-                } else if (next == Long.MAX_VALUE) {
-                    alarm.disarm();
-                    if (idleCollector.due()) {
-                        // nothing scheduled: if no request comes for a while either, collect now
-                        if (selector.select(onReady, IdleCollector.IDLE_MILLIS) == 0 && toProcess.isEmpty()
-                                && nextDue() == Long.MAX_VALUE) {
-                            idleCollector.collect();
-                        }
-                    } else {
-                        selector.select(onReady);
-                    }
-                } else {
-                    alarm.arm(next);
-                    selector.select(onReady, Math.max(1, TimeUnit.NANOSECONDS.toMillis(wait + 999_999)));
-                }
-                lastPollNanos = System.nanoTime();
-                processQueued();
+                turn();
             }
         } catch (Throwable t) {
             failure = t;
@@ -244,6 +216,41 @@ public final class MockServer implements AutoCloseable {
             running = false;
             stopped.countDown();
         }
+    }
+
+    /** One turn: what is due goes out, then the loop waits for the next due time or a request. */
+    private void turn() throws IOException {
+        long now = System.nanoTime();
+        if (engine != null) {
+            engine.advance(now, engineSink);
+        }
+        sendDue(now);
+        processQueued();
+        streamsStartedView = stats.streamsStarted;
+        tokensSentView = stats.tokensSent;
+        long next = nextDue();
+        long wait = next == Long.MAX_VALUE ? Long.MAX_VALUE : next - System.nanoTime();
+        if (wait <= SPIN_NANOS) {
+            alarm.disarm();
+            spinUntil(next);
+            selector.selectNow(onReady);
+        } else if (next == Long.MAX_VALUE) {
+            alarm.disarm();
+            if (idleCollector.due()) {
+                // nothing scheduled: if no request comes for a while either, collect now
+                if (selector.select(onReady, IdleCollector.IDLE_MILLIS) == 0 && toProcess.isEmpty()
+                        && nextDue() == Long.MAX_VALUE) {
+                    idleCollector.collect();
+                }
+            } else {
+                selector.select(onReady);
+            }
+        } else {
+            alarm.arm(next);
+            selector.select(onReady, Math.max(1, TimeUnit.NANOSECONDS.toMillis(wait + 999_999)));
+        }
+        lastPollNanos = System.nanoTime();
+        processQueued();
     }
 
     /**

@@ -61,6 +61,9 @@ public final class Epoll implements AutoCloseable {
     private static final int SO_KEEPALIVE = 9;
     private static final int IPPROTO_TCP = 6;
     private static final int TCP_NODELAY = 1;
+    private static final int TCP_INFO = 11;
+    /** tcp_info's state of a socket the kernel closed (reset, timed out), as against CLOSE_WAIT. */
+    private static final int TCP_CLOSE = 7;
     private static final int EAGAIN = 11;
     private static final int EINTR = 4;
     private static final int EINPROGRESS = 115;
@@ -216,9 +219,43 @@ public final class Epoll implements AutoCloseable {
         }
     }
 
-    /** Reads into native memory: bytes read, 0 at end of stream, -1 when nothing is there now. */
+    /**
+     * Reads into native memory: bytes read, 0 at end of stream, -1 when nothing is there now.
+     *
+     * <p>The read itself is linked without errno capture: with it, the JDK allocates a small
+     * segment on every call (C1 code does not remove it), and this is the call made once per
+     * token. Only a read that fails is repeated with capture to learn why. That repeat cannot
+     * see an error the first read already reported and cleared (a reset, a keep-alive timeout):
+     * it finds the end of the stream instead. So an end found that way counts as the end only
+     * when the peer closed (the socket waits for our close); a socket the kernel closed itself
+     * is reported as failed.
+     */
     public int read(int fd, long address, int length) throws IOException {
-        return transfer(read, fd, address, length, -1);
+        long n;
+        try {
+            n = (long) BINDING.plainRead.invokeExact(fd, address, (long) length);
+        } catch (Throwable t) {
+            throw new IOException(t);
+        }
+        if (n >= 0) {
+            return (int) n;
+        }
+        int again = transfer(read, fd, address, length, -1);
+        if (again == 0 && tcpState(fd) == TCP_CLOSE) {
+            throw new IOException("connection reset or failed");
+        }
+        return again;
+    }
+
+    /** The socket's TCP state (tcp_info's first byte), or -1 when it cannot be read. */
+    private int tcpState(int fd) {
+        scratch.putLong(0, 0).putInt(8, 1);
+        try {
+            int r = (int) getsockopt.invokeExact(fd, IPPROTO_TCP, TCP_INFO, scratchAddress, scratchAddress + 8);
+            return r == 0 ? scratch.get(0) & 0xFF : -1;
+        } catch (Throwable t) {
+            return -1;
+        }
     }
 
     /** Writes from native memory: bytes written, 0 when the socket buffer is full. */
@@ -277,11 +314,18 @@ public final class Epoll implements AutoCloseable {
     /**
      * Waits up to {@code timeoutMillis} (0: not at all, -1: without limit) for ready sockets;
      * returns how many, each read with {@link #token} and {@link #ready}.
+     *
+     * <p>Linked without errno capture, like {@link #read}. A failed wait is repeated at once
+     * with capture: an interrupted wait (the one failure to expect) then returns, and any other
+     * (a closed epoll descriptor) fails the same way again and is reported.
      */
     public int await(int timeoutMillis) throws IOException {
         int n;
         try {
-            n = (int) epollWait.invokeExact(epfd, eventsAddress, maxEvents, timeoutMillis);
+            n = (int) BINDING.plainEpollWait.invokeExact(epfd, eventsAddress, maxEvents, timeoutMillis);
+            if (n < 0) {
+                n = (int) epollWait.invokeExact(epfd, eventsAddress, maxEvents, 0);
+            }
         } catch (Throwable t) {
             throw new IOException(t);
         }
@@ -408,6 +452,7 @@ public final class Epoll implements AutoCloseable {
         final MethodHandle epollCtl;
         final MethodHandle epollWait;
         final MethodHandle eventfd;
+        final MethodHandle plainEpollWait;
         final long captureBytes;
         final int errnoOffset;
         final int eventBytes;
@@ -431,6 +476,7 @@ public final class Epoll implements AutoCloseable {
             epollCtl = h[10];
             epollWait = h[11];
             eventfd = h[12];
+            plainEpollWait = h[13];
             this.captureBytes = captureBytes;
             this.errnoOffset = errnoOffset;
             this.eventBytes = eventBytes;
@@ -440,7 +486,7 @@ public final class Epoll implements AutoCloseable {
         }
 
         static Binding unavailable(String reason) {
-            return new Binding(reason, new MethodHandle[13], 0, 0, 0, 0, null, null);
+            return new Binding(reason, new MethodHandle[14], 0, 0, 0, 0, null, null);
         }
 
         Object segment(ByteBuffer direct) {
@@ -502,6 +548,8 @@ public final class Epoll implements AutoCloseable {
                 java.lang.reflect.Array.set(criticalOptions, 0, java.lang.reflect.Array.get(captureOptions, 0));
                 java.lang.reflect.Array.set(criticalOptions, 1,
                         optionC.getMethod("critical", boolean.class).invoke(null, false));
+                Object criticalOnly = java.lang.reflect.Array.newInstance(optionC, 1);
+                java.lang.reflect.Array.set(criticalOnly, 0, optionC.getMethod("critical", boolean.class).invoke(null, false));
                 Object captureLayout = optionC.getMethod("captureStateLayout").invoke(null);
                 long captureBytes = (long) layoutC.getMethod("byteSize").invoke(captureLayout);
                 Object errnoPath = java.lang.reflect.Array.newInstance(pathC, 1);
@@ -520,9 +568,9 @@ public final class Epoll implements AutoCloseable {
                     // read and write on a non-blocking socket return at once: the JVM may skip its
                     // thread-state transitions around them
                     MethodHandle h = null;
-                    if (critical && capture && (name.equals("read") || name.equals("write"))) {
+                    if (critical && (name.equals("read") || name.equals("write"))) {
                         try {
-                            h = (MethodHandle) downcall.invoke(linker, symbol, desc, criticalOptions);
+                            h = (MethodHandle) downcall.invoke(linker, symbol, desc, capture ? criticalOptions : criticalOnly);
                         } catch (java.lang.reflect.InvocationTargetException e) {
                             // a JVM that does not combine the two options: link the usual way
                         }
@@ -547,6 +595,7 @@ public final class Epoll implements AutoCloseable {
                     link.handle("epoll_ctl", true, i, new Object[] {i, i, i, j}),
                     link.handle("epoll_wait", true, i, new Object[] {i, j, i, i}),
                     link.handle("eventfd", true, i, new Object[] {i, i}),
+                    link.handle("epoll_wait", false, i, new Object[] {i, j, i, i}),
                 };
                 Method ofBuffer = segmentC.getMethod("ofBuffer", Buffer.class);
                 Method address = segmentC.getMethod("address");

@@ -259,32 +259,41 @@ public final class StreamClient implements AutoCloseable {
     /** Runs the loop until the driver says it is finished. */
     public void run(Driver driver) throws IOException {
         nextTimeoutScan = System.nanoTime() + TIMEOUT_SCAN_NANOS;
-        while (true) {
-            long now = System.nanoTime();
-            long next = driver.tick(now);
-            if (driver.finished()) {
-                alarm.disarm();
-                return;
-            }
-            if (now >= nextTimeoutScan) {
-                scanTimeouts(now);
-                nextTimeoutScan = now + TIMEOUT_SCAN_NANOS;
-            }
-            long deadline = Math.min(next, nextTimeoutScan);
-            long wait = deadline - System.nanoTime();
-            selectedNanos = 0;
-            if (wait <= SPIN_NANOS) {
-                alarm.disarm();
-                poll(0);
-            } else {
-                if (next != Long.MAX_VALUE && next <= deadline) {
-                    alarm.arm(next);
-                } else {
-                    alarm.disarm();
-                }
-                poll(Math.max(1, TimeUnit.NANOSECONDS.toMillis(wait + 999_999)));
-            }
+        // the loop's body is a method of its own: run is called once per run, so the JIT
+        // compiles its loop only by on-stack replacement, which came seconds into a run (the
+        // loop ran interpreted until then); turn is called thousands of times in warm-up
+        while (turn(driver)) {
+            // each turn waits, reads and sends
         }
+    }
+
+    /** One turn of the loop; false when the driver says it is finished. */
+    private boolean turn(Driver driver) throws IOException {
+        long now = System.nanoTime();
+        long next = driver.tick(now);
+        if (driver.finished()) {
+            alarm.disarm();
+            return false;
+        }
+        if (now >= nextTimeoutScan) {
+            scanTimeouts(now);
+            nextTimeoutScan = now + TIMEOUT_SCAN_NANOS;
+        }
+        long deadline = Math.min(next, nextTimeoutScan);
+        long wait = deadline - System.nanoTime();
+        selectedNanos = 0;
+        if (wait <= SPIN_NANOS) {
+            alarm.disarm();
+            poll(0);
+        } else {
+            if (next != Long.MAX_VALUE && next <= deadline) {
+                alarm.arm(next);
+            } else {
+                alarm.disarm();
+            }
+            poll(Math.max(1, TimeUnit.NANOSECONDS.toMillis(wait + 999_999)));
+        }
+        return true;
     }
 
     /** One turn: waits up to {@code timeoutMillis} (0: not at all) and serves the ready connections. */

@@ -78,6 +78,33 @@ class EpollTest {
     }
 
     @Test
+    void aResetIsAFailureNotTheEnd() throws Exception {
+        // the per-token read runs without errno capture; the error it reports and clears must
+        // still come out as an error, not as a clean end of stream
+        assumeTrue(Epoll.available());
+        try (ServerSocket server = new ServerSocket(0, 4, InetAddress.getLoopbackAddress());
+                Epoll epoll = new Epoll(16)) {
+            int fd = epoll.open(new InetSocketAddress(InetAddress.getLoopbackAddress(), server.getLocalPort()));
+            epoll.register(fd, Epoll.IN, 3);
+            try (Socket peer = server.accept()) {
+                OutputStream o = peer.getOutputStream();
+                o.write("part".getBytes(StandardCharsets.US_ASCII));
+                o.flush();
+                assertEquals(1, epoll.await(5000));
+                ByteBuffer buf = ByteBuffer.allocateDirect(64);
+                long at = Epoll.address(buf);
+                assertEquals(4, epoll.read(fd, at, 64));
+                peer.setSoLinger(true, 0); // close with a reset
+                peer.close();
+                assertEquals(1, epoll.await(5000));
+                assertThrows(IOException.class, () -> epoll.read(fd, at, 64));
+            } finally {
+                epoll.close(fd);
+            }
+        }
+    }
+
+    @Test
     void aRefusedConnectionSaysSo() throws Exception {
         assumeTrue(Epoll.available());
         int port;
