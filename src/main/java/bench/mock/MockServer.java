@@ -205,8 +205,9 @@ public final class MockServer implements AutoCloseable {
 
     private void loop() {
         try {
-            // the body is a method of its own, compiled after warm-up's thousands of calls; a
-            // loop entered once is compiled only by on-stack replacement, seconds into serving
+            // the body is a method of its own, compiled after its first few hundred calls (early
+            // in serving: the warm-up's bursts take fewer turns); a loop entered once is
+            // compiled only by on-stack replacement, after tens of thousands of turns
             while (running) {
                 turn();
             }
