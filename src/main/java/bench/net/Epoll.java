@@ -222,7 +222,9 @@ public final class Epoll implements AutoCloseable {
     /**
      * Reads into native memory: bytes read, 0 at end of stream, -1 when nothing is there now.
      *
-     * <p>The read itself is linked without errno capture: with it, the JDK allocates a small
+     * <p>The read is a {@code recv}: for a socket it does what {@code read} does, without the
+     * file layer's steps around it (measured with the C floor at 512 streams: about 0.6 us per
+     * token less in eight alternating pairs). It is linked without errno capture: with it, the JDK allocates a small
      * segment on every call (C1 code does not remove it), and this is the call made once per
      * token. Only a read that fails is repeated with capture to learn why. That repeat cannot
      * see an error the first read already reported and cleared (a reset, a keep-alive timeout):
@@ -233,7 +235,7 @@ public final class Epoll implements AutoCloseable {
     public int read(int fd, long address, int length) throws IOException {
         long n;
         try {
-            n = (long) BINDING.plainRead.invokeExact(fd, address, (long) length);
+            n = (long) BINDING.plainRecv.invokeExact(fd, address, (long) length, 0);
         } catch (Throwable t) {
             throw new IOException(t);
         }
@@ -453,6 +455,7 @@ public final class Epoll implements AutoCloseable {
         final MethodHandle epollWait;
         final MethodHandle eventfd;
         final MethodHandle plainEpollWait;
+        final MethodHandle plainRecv;
         final long captureBytes;
         final int errnoOffset;
         final int eventBytes;
@@ -477,6 +480,7 @@ public final class Epoll implements AutoCloseable {
             epollWait = h[11];
             eventfd = h[12];
             plainEpollWait = h[13];
+            plainRecv = h[14];
             this.captureBytes = captureBytes;
             this.errnoOffset = errnoOffset;
             this.eventBytes = eventBytes;
@@ -486,7 +490,7 @@ public final class Epoll implements AutoCloseable {
         }
 
         static Binding unavailable(String reason) {
-            return new Binding(reason, new MethodHandle[14], 0, 0, 0, 0, null, null);
+            return new Binding(reason, new MethodHandle[15], 0, 0, 0, 0, null, null);
         }
 
         Object segment(ByteBuffer direct) {
@@ -568,7 +572,7 @@ public final class Epoll implements AutoCloseable {
                     // read and write on a non-blocking socket return at once: the JVM may skip its
                     // thread-state transitions around them
                     MethodHandle h = null;
-                    if (critical && (name.equals("read") || name.equals("write"))) {
+                    if (critical && (name.equals("read") || name.equals("recv") || name.equals("write"))) {
                         try {
                             h = (MethodHandle) downcall.invoke(linker, symbol, desc, capture ? criticalOptions : criticalOnly);
                         } catch (java.lang.reflect.InvocationTargetException e) {
@@ -596,6 +600,7 @@ public final class Epoll implements AutoCloseable {
                     link.handle("epoll_wait", true, i, new Object[] {i, j, i, i}),
                     link.handle("eventfd", true, i, new Object[] {i, i}),
                     link.handle("epoll_wait", false, i, new Object[] {i, j, i, i}),
+                    link.handle("recv", false, j, new Object[] {i, j, j, i}),
                 };
                 Method ofBuffer = segmentC.getMethod("ofBuffer", Buffer.class);
                 Method address = segmentC.getMethod("address");
