@@ -224,9 +224,9 @@ public final class Epoll implements AutoCloseable {
      *
      * <p>The read is a {@code recv}: for a socket it does what {@code read} does, without the
      * file layer's steps around it (measured with the C floor at 512 streams: about 0.6 us per
-     * token less in eight alternating pairs). It is linked without errno capture: with it, the JDK allocates a small
-     * segment on every call (C1 code does not remove it), and this is the call made once per
-     * token. Only a read that fails is repeated with capture to learn why. That repeat cannot
+     * token less in eight alternating pairs). It is linked without errno capture: with it, the
+     * JDK allocates a small segment on every call (C1 code does not remove it), and this is the
+     * call made once per token. Only a read that fails is repeated with capture to learn why. That repeat cannot
      * see an error the first read already reported and cleared (a reset, a keep-alive timeout):
      * it finds the end of the stream instead. So an end found that way counts as the end only
      * when the peer closed (the socket waits for our close); a socket the kernel closed itself
@@ -553,7 +553,7 @@ public final class Epoll implements AutoCloseable {
                 java.lang.reflect.Array.set(criticalOptions, 1,
                         optionC.getMethod("critical", boolean.class).invoke(null, false));
                 Object criticalOnly = java.lang.reflect.Array.newInstance(optionC, 1);
-                java.lang.reflect.Array.set(criticalOnly, 0, optionC.getMethod("critical", boolean.class).invoke(null, false));
+                java.lang.reflect.Array.set(criticalOnly, 0, java.lang.reflect.Array.get(criticalOptions, 1));
                 Object captureLayout = optionC.getMethod("captureStateLayout").invoke(null);
                 long captureBytes = (long) layoutC.getMethod("byteSize").invoke(captureLayout);
                 Object errnoPath = java.lang.reflect.Array.newInstance(pathC, 1);
