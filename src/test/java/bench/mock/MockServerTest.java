@@ -36,14 +36,16 @@ class MockServerTest {
      * Timing bounds. Nothing may be seen before its due time counted from when the request's write
      * began (the server cannot have received it earlier); EARLY_MS only absorbs clock rounding.
      * Counted from when the write returned, every token must come within LATE_MS of its due time
-     * and the median token within MEDIAN_LATE_MS. A timed exchange is tried up to ATTEMPTS times
-     * when only the lateness bound fails (a busy 2-CPU test machine can stall a thread for
-     * several ms); arriving early fails at once.
+     * and the median token within MEDIAN_LATE_MS. A busy 2-CPU test machine can stall a thread
+     * for tens of ms, which makes the tokens due meanwhile late in that exchange only; a wrong
+     * schedule makes the same tokens late in every exchange. So a timed exchange is repeated, up
+     * to ATTEMPTS times, and each token is judged by its best exchange so far; arriving early
+     * fails at once.
      */
     static final double EARLY_MS = 0.5;
     static final double LATE_MS = 10;
     static final double MEDIAN_LATE_MS = 4;
-    static final int ATTEMPTS = 3;
+    static final int ATTEMPTS = 5;
     static final int TIMEOUT_MS = 5000;
 
     static HttpClient http;
@@ -296,11 +298,13 @@ class MockServerTest {
 
     /**
      * Reads streaming responses and checks token k came at TTFT + k x ITL after the request was
-     * sent (see the timing bounds above); returns the events of the first on-time attempt, the
-     * last chunk being [DONE].
+     * sent (see the timing bounds above); returns the events of the last exchange, the last chunk
+     * being [DONE].
      */
     List<JsonNode> streamOnSchedule(RawHttp c, String path, String body) throws IOException {
         List<String> tries = new ArrayList<>();
+        double[] best = new double[TOKENS];
+        java.util.Arrays.fill(best, Double.POSITIVE_INFINITY);
         for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
             RawHttp.Sent sent = c.send("POST", path, body);
             RawHttp.Response r = c.read();
@@ -310,16 +314,16 @@ class MockServerTest {
             List<RawHttp.Chunk> chunks = r.chunks();
             assertTrue(chunks.size() >= TOKENS + 1, "chunks: " + chunks.size());
             List<String> timing = new ArrayList<>();
-            double[] late = new double[TOKENS];
             for (int k = 0; k < TOKENS; k++) {
                 double due = TTFT_MS + k * ITL_MS;
                 double sinceStart = ms(chunks.get(k).nanos() - sent.before());
-                late[k] = ms(chunks.get(k).nanos() - sent.after()) - due;
-                timing.add(String.format("token %d: %.2f ms late", k, late[k]));
+                double late = ms(chunks.get(k).nanos() - sent.after()) - due;
+                best[k] = Math.min(best[k], late);
+                timing.add(String.format("token %d: %.2f ms late", k, late));
                 assertTrue(sinceStart >= due - EARLY_MS,
                         String.format("token %d at %.2f ms, before its due time %.0f ms", k, sinceStart, due));
             }
-            double[] sorted = late.clone();
+            double[] sorted = best.clone();
             java.util.Arrays.sort(sorted);
             double median = (sorted[TOKENS / 2 - 1] + sorted[TOKENS / 2]) / 2;
             List<JsonNode> events = new ArrayList<>();
@@ -330,10 +334,15 @@ class MockServerTest {
             if (sorted[TOKENS - 1] <= LATE_MS && median <= MEDIAN_LATE_MS) {
                 return events;
             }
-            tries.add(String.format("median %.2f ms late: ", median) + String.join(", ", timing));
+            tries.add(String.join(", ", timing));
             System.out.println("MockServerTest: timed attempt " + (attempt + 1) + " late: " + tries.getLast());
         }
-        throw new AssertionError("late in every attempt: " + String.join(" / ", tries));
+        List<String> bestTiming = new ArrayList<>();
+        for (int k = 0; k < TOKENS; k++) {
+            bestTiming.add(String.format("token %d: %.2f ms", k, best[k]));
+        }
+        throw new AssertionError("late even at best over " + ATTEMPTS + " attempts (" + String.join(", ", bestTiming)
+                + "): " + String.join(" / ", tries));
     }
 
     @Test
