@@ -101,6 +101,7 @@ public final class Benchmark {
                     TOKEN_ARRAY_HINT, config.requestIdPrefix(), config.ignoreEos(), config.goodput());
             client.stats().readerLag.reset();
             long readsBefore = client.stats().reads;
+            long stampedBefore = client.stats().stampedReads;
             long tokensBefore = client.stats().tokens;
             long cpuBefore = JitSettle.processCpuNanos();
             long jitBefore = JitSettle.compilerCpuNanos();
@@ -124,6 +125,10 @@ public final class Benchmark {
             double steal = CpuSteal.Reading.now().percentSince(stealBefore);
             if (Boolean.getBoolean("bench.debug.threads")) {
                 ThreadCpu.report(threadsBefore, ThreadCpu.snapshot(), System.err);
+            }
+            if (Boolean.getBoolean("bench.debug.stamps")) {
+                System.err.printf("stamped reads: %d of %d%n", client.stats().stampedReads - stampedBefore,
+                        client.stats().reads - readsBefore);
             }
             long duration = driver.endNanos() - driver.startNanos();
             return new RunOutcome(metrics, startEpoch, duration, n == 0 ? 0 : offsets[n - 1],

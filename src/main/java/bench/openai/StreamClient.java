@@ -55,6 +55,8 @@ public final class StreamClient implements AutoCloseable {
         public long tokens;
         public long connectionsOpened;
         public long retriedOnStaleConnection;
+        /** Reads timed by the kernel's receive stamp, their data having possibly waited (epoll). */
+        public long stampedReads;
         /**
          * Reader lag: how long a socket that the selector reported readable waited, within the
          * loop turn, before it was read (the time spent on the sockets served before it).
@@ -128,6 +130,19 @@ public final class StreamClient implements AutoCloseable {
     private long nextTimeoutScan;
     /** When the current loop turn's select returned. */
     private long selectedNanos;
+    /**
+     * epoll: a read is timed by the kernel's receive stamp when its data may have waited longer
+     * than this (-1: never); see {@link #stampAfterNanos()}.
+     */
+    private final long stampAfterNanos;
+    /** epoll: when the last wait returned, and the one before: data read now came after the latter. */
+    private long awaitedNanos;
+    private long windowNanos;
+    /** epoll: the loop's latest clock reading (the last wait or read). */
+    private long latestNanos;
+    /** epoll: the wall clock minus {@link System#nanoTime()}, taken once per turn that needs it. */
+    private long realtimeOffsetNanos;
+    private boolean offsetTaken;
     private int preconnected;
     private int preconnectFailed;
     private String lastPreconnectError;
@@ -160,6 +175,7 @@ public final class StreamClient implements AutoCloseable {
             throw new bench.BenchException("-Dbench.io=epoll: " + (sslContext != null ? "https takes NIO"
                     : "epoll is not available: " + Epoll.unavailableReason()));
         }
+        this.stampAfterNanos = stampAfterNanos();
         if (useEpoll) {
             this.epoll = new Epoll(MAX_EVENTS);
             this.selector = null;
@@ -181,6 +197,32 @@ public final class StreamClient implements AutoCloseable {
 
     public Stats stats() {
         return stats;
+    }
+
+    /**
+     * How long data may have waited in its socket before a read is timed by the kernel's
+     * receive stamp instead of the clock after the read: {@code -Dbench.io.stamp-after-us}
+     * (default 100; 0 every read; -1 never).
+     *
+     * <p>A read's data arrived after the previous wait returned (that wait would have reported
+     * it otherwise), so the clock after the read is late by at most the time since then. While
+     * the loop keeps up, that is a few microseconds, and a plain read is cheaper. When a turn
+     * runs long (a burst of ready sockets, a stall of the client's core) it can be
+     * milliseconds: then the kernel's stamp gives the arrival itself, and a client behind by
+     * less than one inter-token gap still measures every gap right.
+     */
+    static long stampAfterNanos() {
+        String v = System.getProperty("bench.io.stamp-after-us", "100").trim();
+        try {
+            long us = Long.parseLong(v);
+            if (us >= -1) {
+                return us < 0 ? -1 : TimeUnit.MICROSECONDS.toNanos(us);
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new bench.BenchException("-Dbench.io.stamp-after-us must be a whole number of microseconds, "
+                + "or -1 for never, not '" + v + "'");
     }
 
     /** The event loop a client for {@code endpoint} uses: "epoll" or "nio". */
@@ -310,6 +352,10 @@ public final class StreamClient implements AutoCloseable {
             pushFreeToken(releasedTokens[--releasedCount]);
         }
         int n = epoll.await((int) Math.min(timeoutMillis, Integer.MAX_VALUE));
+        windowNanos = awaitedNanos;
+        awaitedNanos = System.nanoTime();
+        latestNanos = awaitedNanos;
+        offsetTaken = false;
         for (int i = 0; i < n; i++) {
             int token = epoll.token(i);
             if (token == Epoll.WAKEUP_TOKEN) {
@@ -321,7 +367,7 @@ public final class StreamClient implements AutoCloseable {
                 continue; // closed earlier in this turn
             }
             if (selectedNanos == 0) {
-                selectedNanos = System.nanoTime();
+                selectedNanos = awaitedNanos;
             }
             int ready = epoll.ready(i);
             int ops;
@@ -370,6 +416,26 @@ public final class StreamClient implements AutoCloseable {
         }
         directWrite.put(0, b, from, n);
         return directWriteAddress;
+    }
+
+    /**
+     * When the data of the last {@link Epoll#readStamped} arrived, on the {@link System#nanoTime()}
+     * scale: the kernel's stamp, no later than {@code now} (the clock after the read); {@code
+     * now} when the kernel gave none.
+     */
+    private long arrival(long now) {
+        long stamp = epoll.arrivalRealtimeNanos();
+        if (stamp == 0) {
+            return now;
+        }
+        if (!offsetTaken) {
+            long before = System.nanoTime();
+            long wall = epoll.realtimeNanos();
+            long after = System.nanoTime();
+            realtimeOffsetNanos = wall - (before + (after - before) / 2);
+            offsetTaken = true;
+        }
+        return Math.min(now, stamp - realtimeOffsetNanos);
     }
 
     /** A ready key of this loop turn; the turn's time is taken at the first one. */
@@ -460,6 +526,11 @@ public final class StreamClient implements AutoCloseable {
         long deadline;
         boolean reused;
         boolean responseStarted;
+        /**
+         * When the last data delivered arrived, or the request was written: a later read's data
+         * is not timed earlier (the handler sees times in order).
+         */
+        long arrivedNanos;
 
         void begin(byte[] req, StreamHandler h, long dl, boolean wasReused) {
             request = req;
@@ -733,7 +804,9 @@ public final class StreamClient implements AutoCloseable {
                 interest(SelectionKey.OP_READ | SelectionKey.OP_WRITE);
             } else if (interest(SelectionKey.OP_READ)) {
                 out = null;
-                exchange.handler().onWritten(System.nanoTime());
+                long written = System.nanoTime();
+                arrivedNanos = written; // an answer can come before this clock reading, not before the write
+                exchange.handler().onWritten(written);
             }
         }
 
@@ -745,9 +818,15 @@ public final class StreamClient implements AutoCloseable {
             ByteBuffer direct = directRead;
             while (true) {
                 int n;
+                boolean stamped = false;
                 try {
                     if (epoll != null) {
-                        n = epoll.read(fd, directReadAddress, READ_BUFFER_BYTES);
+                        // the loop's latest clock reading is no later than now: when it already
+                        // says the data may have waited, the clock need not be read again
+                        stamped = stampAfterNanos >= 0 && (latestNanos - windowNanos > stampAfterNanos
+                                || System.nanoTime() - windowNanos > stampAfterNanos);
+                        n = stamped ? epoll.readStamped(fd, directReadAddress, READ_BUFFER_BYTES)
+                                : epoll.read(fd, directReadAddress, READ_BUFFER_BYTES);
                         n = n == 0 ? -1 : n < 0 ? 0 : n; // NIO's way: -1 end of stream, 0 nothing now
                     } else {
                         direct.clear();
@@ -768,8 +847,18 @@ public final class StreamClient implements AutoCloseable {
                 stats.reads++;
                 stats.bytesRead += n;
                 stats.readerLag.record(now - selectedNanos);
+                long at = now;
+                if (epoll != null) {
+                    latestNanos = now;
+                    if (stamped) {
+                        stats.stampedReads++;
+                        at = arrival(now);
+                    }
+                    at = Math.max(at, arrivedNanos);
+                    arrivedNanos = at;
+                }
                 direct.get(0, readBuffer.array(), 0, n);
-                boolean more = deliver(readBuffer, n, now);
+                boolean more = deliver(readBuffer, n, at);
                 if (n < READ_BUFFER_BYTES && !(readToEnd && fd >= 0)) {
                     return; // the socket is drained
                 }

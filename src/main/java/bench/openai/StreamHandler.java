@@ -7,8 +7,9 @@ public interface StreamHandler {
     void onWritten(long nanos);
 
     /**
-     * An event carrying {@code tokens} (>= 1) new output tokens arrived; {@code nanos} is the
-     * time of the read that delivered it. The first call is the first token.
+     * An event carrying {@code tokens} (>= 1) new output tokens arrived; {@code nanos} is when:
+     * the time of the read that delivered it, or on epoll, when its data may have waited in the
+     * socket, the kernel's receive stamp. The first call is the first token.
      */
     void onTokens(long nanos, int tokens);
 

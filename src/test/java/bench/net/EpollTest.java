@@ -105,6 +105,42 @@ class EpollTest {
     }
 
     @Test
+    void aStampedReadSaysWhenTheDataArrivedNotWhenItWasRead() throws Exception {
+        assumeTrue(Epoll.available());
+        try (ServerSocket server = new ServerSocket(0, 4, InetAddress.getLoopbackAddress());
+                Epoll epoll = new Epoll(16)) {
+            int fd = epoll.open(new InetSocketAddress(InetAddress.getLoopbackAddress(), server.getLocalPort()));
+            epoll.register(fd, Epoll.IN, 5);
+            try (Socket peer = server.accept()) {
+                ByteBuffer buf = ByteBuffer.allocateDirect(64);
+                long at = Epoll.address(buf);
+                assertEquals(-1, epoll.readStamped(fd, at, 64), "nothing there yet");
+                assertEquals(0, epoll.arrivalRealtimeNanos());
+                OutputStream o = peer.getOutputStream();
+                long before = epoll.realtimeNanos();
+                o.write("tok".getBytes(StandardCharsets.US_ASCII));
+                o.flush();
+                long after = epoll.realtimeNanos();
+                Thread.sleep(50); // the data waits in the socket
+                long readAt = epoll.realtimeNanos();
+                assertEquals(3, epoll.readStamped(fd, at, 64));
+                byte[] got = new byte[3];
+                buf.get(0, got);
+                assertEquals("tok", new String(got, StandardCharsets.US_ASCII));
+                long arrived = epoll.arrivalRealtimeNanos();
+                assertTrue(arrived >= before && arrived <= after,
+                        String.format("arrived %d ns after the write began, %d ns before the read", arrived - before,
+                                readAt - arrived));
+                assertTrue(readAt - arrived >= 40_000_000L, "the stamp is the arrival, not the read");
+                peer.close();
+                assertEquals(0, epoll.readStamped(fd, at, 64), "end of stream");
+            } finally {
+                epoll.close(fd);
+            }
+        }
+    }
+
+    @Test
     void aRefusedConnectionSaysSo() throws Exception {
         assumeTrue(Epoll.available());
         int port;

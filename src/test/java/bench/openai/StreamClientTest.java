@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
@@ -125,7 +126,7 @@ class StreamClientTest {
             }
         }
 
-        private static String readHead(InputStream in) throws IOException {
+        static String readHead(InputStream in) throws IOException {
             ByteArrayOutputStream head = new ByteArrayOutputStream();
             int state = 0;
             while (state < 4) {
@@ -140,7 +141,7 @@ class StreamClientTest {
             return head.toString(StandardCharsets.ISO_8859_1);
         }
 
-        private static int contentLength(String head) {
+        static int contentLength(String head) {
             for (String line : head.split("\r\n")) {
                 if (line.toLowerCase(Locale.ROOT).startsWith("content-length:")) {
                     return Integer.parseInt(line.substring(15).trim());
@@ -370,6 +371,12 @@ class StreamClientTest {
         return sb.toString();
     }
 
+    /** One chunk holding the event {@code data: X\n\n}. */
+    private static String sseChunk(String data) {
+        String ev = "data: " + data + "\n\n";
+        return Integer.toHexString(utf8(ev).length) + "\r\n" + ev + "\r\n";
+    }
+
     private static String completeStream(String... tokens) {
         List<String> ev = new ArrayList<>();
         for (String t : tokens) {
@@ -382,6 +389,94 @@ class StreamClientTest {
     }
 
     // ---------------------------------------------------------------- tests
+
+    @Test
+    void aReaderThatFellBehindStillTimesEachTokenAtItsArrival() throws Exception {
+        // the loop is held up (here: by its handler) while the second token arrives; epoll's
+        // read of it is then timed by the kernel's receive stamp, not by when it was read
+        assumeTrue(io() == StreamClient.Io.EPOLL);
+        long gapMillis = 30;
+        long holdMillis = 60;
+        long[] writes = new long[4]; // before and after the writes of tokens one and two
+        List<Long> tokenNanos = new ArrayList<>();
+        StreamOutcome[] outcome = new StreamOutcome[1];
+        long[] stamped = new long[1];
+        try (ServerSocket server = new ServerSocket(0, 4, InetAddress.getLoopbackAddress())) {
+            Thread serving = Thread.ofPlatform().daemon().name("timed-server").start(() -> {
+                try (Socket s = server.accept()) {
+                    s.setTcpNoDelay(true);
+                    InputStream in = new BufferedInputStream(s.getInputStream());
+                    in.readNBytes(CannedServer.contentLength(CannedServer.readHead(in)));
+                    OutputStream out = s.getOutputStream();
+                    writes[0] = System.nanoTime();
+                    out.write(utf8(SSE_HEAD + "transfer-encoding: chunked\r\n\r\n" + sseChunk(cmpl(" a"))));
+                    writes[1] = System.nanoTime();
+                    Thread.sleep(gapMillis);
+                    writes[2] = System.nanoTime();
+                    out.write(utf8(sseChunk(cmpl(" b"))));
+                    writes[3] = System.nanoTime();
+                    out.write(utf8(sseChunk(cmplFinish()) + sseChunk("[DONE]") + "0\r\n\r\n"));
+                    in.read(); // until the client closes
+                } catch (IOException | InterruptedException e) {
+                    // the test failed elsewhere or is closing
+                }
+            });
+            try (StreamClient client = new StreamClient(Endpoint.of("127.0.0.1", server.getLocalPort()), false, io())) {
+                StreamHandler handler = new StreamHandler() {
+                    @Override
+                    public void onWritten(long nanos) {
+                    }
+
+                    @Override
+                    public void onTokens(long nanos, int tokens) {
+                        tokenNanos.add(nanos);
+                        if (tokenNanos.size() == 1) {
+                            try {
+                                Thread.sleep(holdMillis); // the loop is held up meanwhile
+                            } catch (InterruptedException e) {
+                                Thread.currentThread().interrupt();
+                            }
+                        }
+                    }
+
+                    @Override
+                    public void onComplete(long nanos, StreamOutcome o) {
+                        outcome[0] = o;
+                    }
+                };
+                StreamClient.Driver driver = new StreamClient.Driver() {
+                    boolean sent;
+
+                    @Override
+                    public long tick(long now) {
+                        if (!sent) {
+                            sent = true;
+                            client.send(request(server.getLocalPort(), "{\"stream\":true}"), handler, 0, now);
+                        }
+                        return Long.MAX_VALUE;
+                    }
+
+                    @Override
+                    public boolean finished() {
+                        return outcome[0] != null;
+                    }
+                };
+                assertTimeoutPreemptively(Duration.ofSeconds(20), () -> client.run(driver));
+                assertTrue(outcome[0].ok(), outcome[0].detail());
+                stamped[0] = client.stats().stampedReads;
+            }
+            serving.join(5000);
+        }
+        assertEquals(2, tokenNanos.size());
+        double gotMs = (tokenNanos.get(1) - tokenNanos.get(0)) / 1e6;
+        double minMs = (writes[2] - writes[1]) / 1e6;
+        double maxMs = (writes[3] - writes[0]) / 1e6;
+        // timed at its read, the gap would be the hold-up (60 ms) rather than the server's (30 ms)
+        assertTrue(gotMs >= minMs - 5 && gotMs <= maxMs + 5,
+                String.format("gap between the tokens %.2f ms; the server wrote them %.2f-%.2f ms apart", gotMs, minMs,
+                        maxMs));
+        assertTrue(stamped[0] >= 1, "a read after the hold-up is stamped");
+    }
 
     @Test
     void completionTokensCountedOnePerContentEvent() throws Exception {
