@@ -199,8 +199,9 @@ public final class Epoll implements AutoCloseable {
         try {
             setInt(fd, IPPROTO_TCP, TCP_NODELAY, 1);
             setInt(fd, SOL_SOCKET, SO_KEEPALIVE, 1);
-            // the kernel stamps each arriving segment; readStamped returns the stamp, plain reads do not pay for it
-            setInt(fd, SOL_SOCKET, SO_TIMESTAMPNS, 1);
+            // the kernel stamps each arriving segment; readStamped returns the stamp, plain reads
+            // do not pay for it. Where it is refused, readStamped finds no stamp: read times only
+            trySetInt(fd, SOL_SOCKET, SO_TIMESTAMPNS, 1);
             int len = sockaddr(ip, address.getPort());
             int r = (int) connect.invokeExact(fd, scratchAddress, len);
             connecting = false;
@@ -326,12 +327,13 @@ public final class Epoll implements AutoCloseable {
 
     /** The system's wall clock (CLOCK_REALTIME) in nanoseconds: the scale of the kernel's receive stamps. */
     public long realtimeNanos() {
+        int r;
         try {
-            int r = (int) BINDING.clockGettime.invokeExact(CLOCK_REALTIME, scratchAddress + 48);
+            r = (int) BINDING.clockGettime.invokeExact(CLOCK_REALTIME, scratchAddress + 48);
         } catch (Throwable t) {
             return 0;
         }
-        return scratch.getLong(48) * 1_000_000_000L + scratch.getLong(56);
+        return r != 0 ? 0 : scratch.getLong(48) * 1_000_000_000L + scratch.getLong(56);
     }
 
     /** The socket's TCP state (tcp_info's first byte), or -1 when it cannot be read. */
@@ -470,11 +472,14 @@ public final class Epoll implements AutoCloseable {
     }
 
     private void setInt(int fd, int level, int name, int value) throws Throwable {
-        scratch.putInt(32, value);
-        int r = (int) BINDING.setsockopt.invokeExact(fd, level, name, scratchAddress + 32, 4);
-        if (r != 0) {
+        if (!trySetInt(fd, level, name, value)) {
             throw new IOException("setsockopt failed");
         }
+    }
+
+    private boolean trySetInt(int fd, int level, int name, int value) throws Throwable {
+        scratch.putInt(32, value);
+        return (int) BINDING.setsockopt.invokeExact(fd, level, name, scratchAddress + 32, 4) == 0;
     }
 
     /** Writes the sockaddr for {@code ip}:{@code port} at the start of {@link #scratch}; returns its length. */
