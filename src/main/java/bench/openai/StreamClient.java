@@ -138,6 +138,8 @@ public final class StreamClient implements AutoCloseable {
     /** epoll: when the last wait returned, and the one before: data read now came after the latter. */
     private long awaitedNanos;
     private long windowNanos;
+    /** epoll: the last wait reported as many sockets as it could (more may have been ready). */
+    private boolean lastBatchFull;
     /** epoll: the loop's latest clock reading (the last wait or read). */
     private long latestNanos;
     /** epoll: the wall clock minus {@link System#nanoTime()}, taken once per turn that needs it. */
@@ -205,7 +207,8 @@ public final class StreamClient implements AutoCloseable {
      * (default 100; 0 every read; -1 never).
      *
      * <p>A read's data arrived after the previous wait returned (that wait would have reported
-     * it otherwise), so the clock after the read is late by at most the time since then. While
+     * it otherwise, unless it reported a full batch: then the next turn's reads all ask the
+     * kernel), so the clock after the read is late by at most the time since then. While
      * the loop keeps up, that is a few microseconds, and a plain read is cheaper. When a turn
      * runs long (a burst of ready sockets, a stall of the client's core) it can be
      * milliseconds: then the kernel's stamp gives the arrival itself, and a client behind by
@@ -352,7 +355,10 @@ public final class StreamClient implements AutoCloseable {
             pushFreeToken(releasedTokens[--releasedCount]);
         }
         int n = epoll.await((int) Math.min(timeoutMillis, Integer.MAX_VALUE));
-        windowNanos = awaitedNanos;
+        // after a full batch, sockets ready then may only be reported now: their data may be
+        // older than the last wait, so every read of this turn asks the kernel
+        windowNanos = lastBatchFull ? Long.MIN_VALUE / 2 : awaitedNanos;
+        lastBatchFull = n == MAX_EVENTS;
         awaitedNanos = System.nanoTime();
         latestNanos = awaitedNanos;
         offsetTaken = false;
