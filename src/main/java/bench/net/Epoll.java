@@ -267,6 +267,11 @@ public final class Epoll implements AutoCloseable {
         if (n >= 0) {
             return (int) n;
         }
+        return readAfterFailure(fd, address, length);
+    }
+
+    /** A plain read or recv failed: the read again, with capture, to learn why (see {@link #read}). */
+    private int readAfterFailure(int fd, long address, int length) throws IOException {
         int again = transfer(read, fd, address, length, -1);
         if (again == 0 && tcpState(fd) == TCP_CLOSE) {
             throw new IOException("connection reset or failed");
@@ -298,7 +303,7 @@ public final class Epoll implements AutoCloseable {
         if (n == 0) {
             return 0;
         }
-        return read(fd, address, length); // learns why it failed
+        return readAfterFailure(fd, address, length);
     }
 
     /** The SCM_TIMESTAMPNS time in a received msghdr's control data, or 0. */
