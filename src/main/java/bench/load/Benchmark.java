@@ -70,7 +70,7 @@ public final class Benchmark {
             }
             if (control.stopRequested()) {
                 return new RunOutcome(new RunMetrics(), clock.millis(), 0, 0, 0, 0, config.numPrompts(), true, -1, 0,
-                        0, new LatencyRecorder(), -1, null, Double.NaN);
+                        0, 0, new LatencyRecorder(), -1, null, Double.NaN);
             }
             return mainRun(stream);
         } catch (IOException e) {
@@ -126,15 +126,12 @@ public final class Benchmark {
             if (Boolean.getBoolean("bench.debug.threads")) {
                 ThreadCpu.report(threadsBefore, ThreadCpu.snapshot(), System.err);
             }
-            if (Boolean.getBoolean("bench.debug.stamps")) {
-                System.err.printf("stamped reads: %d of %d%n", client.stats().stampedReads - stampedBefore,
-                        client.stats().reads - readsBefore);
-            }
             long duration = driver.endNanos() - driver.startNanos();
             return new RunOutcome(metrics, startEpoch, duration, n == 0 ? 0 : offsets[n - 1],
                     driver.lastSendOffsetNanos(), n - driver.notSent(),
                     driver.notSent(), driver.stopped(), cpu, client.stats().reads - readsBefore,
-                    client.stats().tokens - tokensBefore, client.stats().readerLag, jit, null, steal);
+                    client.stats().stampedReads - stampedBefore, client.stats().tokens - tokensBefore,
+                    client.stats().readerLag, jit, null, steal);
         }
     }
 

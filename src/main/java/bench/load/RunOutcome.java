@@ -15,21 +15,23 @@ import bench.metrics.RunMetrics;
  * @param interrupted      whether Ctrl-C stopped the run
  * @param cpuNanos         CPU time the client process used during the main run, -1 if unknown
  * @param reads            socket reads on the streaming path
+ * @param stampedReads     of them, reads timed by the kernel's receive stamp (their data may have waited)
  * @param tokensRead       tokens counted on the streaming path (all requests)
- * @param readerLag        per read: how long a readable socket waited within the loop turn
+ * @param readerLag        per token event: how long its data may have waited before it was timed
  * @param jitCpuMillis CPU the JIT compiler threads used during the main run, -1 if unknown
  * @param serverMetrics    change of the server's /metrics series over the run, or null when not scraped
  * @param cpuStealPct      mean steal time of the CPUs the client may run on during the main run, in
  *                         percent (the host ran something else), NaN if unknown
  */
 public record RunOutcome(RunMetrics metrics, long startEpochMillis, long durationNanos, long scheduleNanos,
-        long lastSendNanos, int sent, int notSent, boolean interrupted, long cpuNanos, long reads, long tokensRead,
+        long lastSendNanos, int sent, int notSent, boolean interrupted, long cpuNanos, long reads, long stampedReads,
+        long tokensRead,
         bench.metrics.LatencyRecorder readerLag, long jitCpuMillis, java.util.Map<String, Double> serverMetrics,
         double cpuStealPct) {
 
     public RunOutcome withServerMetrics(java.util.Map<String, Double> deltas) {
         return new RunOutcome(metrics, startEpochMillis, durationNanos, scheduleNanos, lastSendNanos, sent, notSent,
-                interrupted, cpuNanos, reads, tokensRead, readerLag, jitCpuMillis,
+                interrupted, cpuNanos, reads, stampedReads, tokensRead, readerLag, jitCpuMillis,
                 deltas == null ? null : java.util.Map.copyOf(deltas), cpuStealPct);
     }
 }

@@ -58,8 +58,11 @@ public final class StreamClient implements AutoCloseable {
         /** Reads timed by the kernel's receive stamp, their data having possibly waited (epoll). */
         public long stampedReads;
         /**
-         * Reader lag: how long a socket that the selector reported readable waited, within the
-         * loop turn, before it was read (the time spent on the sockets served before it).
+         * Reader lag, one entry per token event: how long its data may have waited in the socket
+         * before the client took its time, at most. A plain read's data came after the previous
+         * wait returned (or this connection's previous read): its events may have waited since
+         * then. A stamped read's time is when its last segment arrived: its last token event did
+         * not wait; the ones before it may have come any time since.
          */
         public final bench.metrics.LatencyRecorder readerLag = new bench.metrics.LatencyRecorder();
     }
@@ -128,14 +131,18 @@ public final class StreamClient implements AutoCloseable {
     private final Stats stats = new Stats();
     private int inFlight;
     private long nextTimeoutScan;
-    /** When the current loop turn's select returned. */
+    /** NIO: when the current select reported its first ready key (0: none yet). */
     private long selectedNanos;
     /**
      * epoll: a read is timed by the kernel's receive stamp when its data may have waited longer
      * than this (-1: never); see {@link #stampAfterNanos()}.
      */
     private final long stampAfterNanos;
-    /** epoll: when the last wait returned, and the one before: data read now came after the latter. */
+    private final int maxEvents;
+    /**
+     * When the last wait (or select) returned, and the one before: data read now came after the
+     * latter (it would have been reported then otherwise), so that bounds how long it waited.
+     */
     private long awaitedNanos;
     private long windowNanos;
     /** epoll: the last wait reported as many sockets as it could (more may have been ready). */
@@ -165,6 +172,15 @@ public final class StreamClient implements AutoCloseable {
      *           endpoint is https
      */
     public StreamClient(Endpoint endpoint, boolean insecureTls, Io io) throws IOException {
+        this(endpoint, insecureTls, io, MAX_EVENTS, stampAfterNanos());
+    }
+
+    /**
+     * For tests: epoll reports at most {@code maxEvents} ready sockets per wait, and a read is
+     * stamped when its data may have waited more than {@code stampAfterNanos} (-1: never).
+     */
+    StreamClient(Endpoint endpoint, boolean insecureTls, Io io, int maxEvents, long stampAfterNanos)
+            throws IOException {
         this.endpoint = endpoint;
         this.sslContext = endpoint.tls() ? Tls.context(insecureTls) : null;
         this.verifyHostname = !insecureTls;
@@ -177,9 +193,10 @@ public final class StreamClient implements AutoCloseable {
             throw new bench.BenchException("-Dbench.io=epoll: " + (sslContext != null ? "https takes NIO"
                     : "epoll is not available: " + Epoll.unavailableReason()));
         }
-        this.stampAfterNanos = stampAfterNanos();
+        this.stampAfterNanos = stampAfterNanos;
+        this.maxEvents = maxEvents;
         if (useEpoll) {
-            this.epoll = new Epoll(MAX_EVENTS);
+            this.epoll = new Epoll(maxEvents);
             this.selector = null;
             this.directReadAddress = Epoll.address(directRead);
             this.alarm = new Alarm(epoll::wakeup, "bench-client-alarm");
@@ -344,11 +361,13 @@ public final class StreamClient implements AutoCloseable {
     /** One turn: waits up to {@code timeoutMillis} (0: not at all) and serves the ready connections. */
     private void poll(long timeoutMillis) throws IOException {
         if (epoll == null) {
+            windowNanos = awaitedNanos;
             if (timeoutMillis == 0) {
                 selector.selectNow(onReady);
             } else {
                 selector.select(onReady, timeoutMillis);
             }
+            awaitedNanos = selectedNanos != 0 ? selectedNanos : System.nanoTime();
             return;
         }
         while (releasedCount > 0) {
@@ -358,7 +377,7 @@ public final class StreamClient implements AutoCloseable {
         // after a full batch, sockets ready then may only be reported now: their data may be
         // older than the last wait, so every read of this turn asks the kernel
         windowNanos = lastBatchFull ? Long.MIN_VALUE / 2 : awaitedNanos;
-        lastBatchFull = n == MAX_EVENTS;
+        lastBatchFull = n == maxEvents;
         awaitedNanos = System.nanoTime();
         latestNanos = awaitedNanos;
         offsetTaken = false;
@@ -371,9 +390,6 @@ public final class StreamClient implements AutoCloseable {
             Conn c = byToken[token];
             if (c == null) {
                 continue; // closed earlier in this turn
-            }
-            if (selectedNanos == 0) {
-                selectedNanos = awaitedNanos;
             }
             int ready = epoll.ready(i);
             int ops;
@@ -537,6 +553,8 @@ public final class StreamClient implements AutoCloseable {
          * is not timed earlier (the handler sees times in order).
          */
         long arrivedNanos;
+        /** When this connection's last read (or the request's write) returned: later data came after it. */
+        long lastReadNanos;
 
         void begin(byte[] req, StreamHandler h, long dl, boolean wasReused) {
             request = req;
@@ -812,6 +830,7 @@ public final class StreamClient implements AutoCloseable {
                 out = null;
                 long written = System.nanoTime();
                 arrivedNanos = written; // an answer can come before this clock reading, not before the write
+                lastReadNanos = written;
                 exchange.handler().onWritten(written);
             }
         }
@@ -852,7 +871,8 @@ public final class StreamClient implements AutoCloseable {
                 }
                 stats.reads++;
                 stats.bytesRead += n;
-                stats.readerLag.record(now - selectedNanos);
+                long since = Math.max(windowNanos, lastReadNanos);
+                lastReadNanos = now;
                 long at = now;
                 if (epoll != null) {
                     latestNanos = now;
@@ -864,7 +884,9 @@ public final class StreamClient implements AutoCloseable {
                     arrivedNanos = at;
                 }
                 direct.get(0, readBuffer.array(), 0, n);
+                long events = stats.tokenEvents;
                 boolean more = deliver(readBuffer, n, at);
+                readerLag(stamped, now, at, since, stats.tokenEvents - events);
                 if (n < READ_BUFFER_BYTES && !(readToEnd && fd >= 0)) {
                     return; // the socket is drained
                 }
@@ -896,7 +918,9 @@ public final class StreamClient implements AutoCloseable {
                 }
                 stats.reads++;
                 stats.bytesRead += n;
-                stats.readerLag.record(now - selectedNanos);
+                long since = Math.max(windowNanos, lastReadNanos);
+                lastReadNanos = now;
+                long events = stats.tokenEvents;
                 netIn.flip();
                 try {
                     while (netIn.hasRemaining()) {
@@ -930,8 +954,30 @@ public final class StreamClient implements AutoCloseable {
                     fail(now, FailureKind.CONNECTION_CUT, "TLS error after " + exchange.tokensSeen() + " tokens: "
                             + message(e), false);
                     return;
+                } finally {
+                    readerLag(false, now, now, since, stats.tokenEvents - events);
                 }
                 netIn.compact();
+            }
+        }
+
+        /**
+         * Records the reader lag of the {@code events} token events a read delivered: how long
+         * their data may have waited before it was timed, at most. Data read at {@code now} came
+         * after {@code since}; a stamped read's last token event is taken to have come with its
+         * last segment (the stamp's), the ones before it anywhere after {@code since}.
+         */
+        private void readerLag(boolean stamped, long now, long at, long since, long events) {
+            if (events <= 0) {
+                return;
+            }
+            if (!stamped) {
+                stats.readerLag.record(Math.max(0, now - since), events);
+                return;
+            }
+            stats.readerLag.record(0);
+            if (events > 1) {
+                stats.readerLag.record(Math.max(0, at - since), events - 1);
             }
         }
 

@@ -99,6 +99,7 @@ public final class ResultJson {
         client.put("cpu_seconds", r.clientCpuSeconds());
         client.put("cpu_us_per_token", r.clientMicrosPerToken());
         client.put("reads", r.clientReads());
+        client.put("stamped_reads", r.clientStampedReads());
         client.put("tokens_read", r.clientTokensRead());
         client.put("tokens_per_read", r.tokensPerRead());
         SelfCheck sc = r.selfCheck();

@@ -17,6 +17,7 @@ import java.util.Map;
  * @param outputTokensFromUsage successful requests whose output count came from the server's usage
  * @param histograms            per metric, HdrHistogram compressed and base64-encoded
  * @param clientCpuSeconds      client process CPU during the run, -1 if unknown
+ * @param clientStampedReads    reads timed by the kernel's receive stamp (epoll), of {@code clientReads}
  * @param serverMetrics         change of the server's /metrics series over the run (--scrape-metrics), or null
  */
 public record RunResult(
@@ -50,6 +51,7 @@ public record RunResult(
         List<FailedRequest> failures,
         double clientCpuSeconds,
         long clientReads,
+        long clientStampedReads,
         long clientTokensRead,
         List<Double> percentiles,
         SelfCheck selfCheck,

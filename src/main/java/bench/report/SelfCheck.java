@@ -8,7 +8,8 @@ import java.util.Locale;
  * The client's check on itself: signs that it, rather than the server, shaped the numbers.
  *
  * @param sendLatenessP99Ms how late requests left against their schedule (p99)
- * @param readerLagP99Ms    how long readable sockets waited in a loop turn (p99)
+ * @param readerLagP99Ms    how long a token's data may have waited before the client timed it
+ *                          (p99 over token events, an upper bound)
  * @param cpuUtilization    client process CPU over the run, in cores (1.0 = one core busy)
  * @param tokensPerRead     tokens per socket read (more than one: tokens arrived together)
  * @param jitCpuMs      CPU the JIT compiler used during the run, -1 if unknown (compiler

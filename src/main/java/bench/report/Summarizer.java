@@ -66,7 +66,8 @@ public final class Summarizer {
                 (m.totalInputTokens() + m.totalOutputTokens()) * perS, m.peakOutputTokensPerSecond(),
                 m.peakConcurrency(), offered, achieved(outcome, offered), m.outputTokensFromUsage(),
                 m.inputTokensFromUsage(), latencies, histograms, m.failuresByKind(), m.failures(),
-                outcome.cpuNanos() < 0 ? -1 : outcome.cpuNanos() / 1e9, outcome.reads(), outcome.tokensRead(),
+                outcome.cpuNanos() < 0 ? -1 : outcome.cpuNanos() / 1e9, outcome.reads(), outcome.stampedReads(),
+                outcome.tokensRead(),
                 percentiles, selfCheck(outcome, !Double.isInfinite(offered)), outcome.serverMetrics());
     }
 }

@@ -390,17 +390,27 @@ class StreamClientTest {
 
     // ---------------------------------------------------------------- tests
 
-    @Test
-    void aReaderThatFellBehindStillTimesEachTokenAtItsArrival() throws Exception {
-        // the loop is held up (here: by its handler) while the second token arrives; epoll's
-        // read of it is then timed by the kernel's receive stamp, not by when it was read
-        assumeTrue(io() == StreamClient.Io.EPOLL);
-        long gapMillis = 30;
-        long holdMillis = 60;
-        long[] writes = new long[4]; // before and after the writes of tokens one and two
+    /**
+     * What {@link #heldReader} saw: the token times, the server's clock around each token's
+     * write (before, after), the stamped reads and the reader lag.
+     */
+    record Held(List<Long> tokenNanos, long[] writeNanos, long stampedReads, long lagMaxNanos, long lagCount) {
+        double gapMs(int from, int to) {
+            return (tokenNanos.get(to) - tokenNanos.get(from)) / 1e6;
+        }
+    }
+
+    /**
+     * A server on 127.0.0.1 writes token one, then each further token after its gap; the
+     * client's handler holds the loop up for {@code holdMillis} when token one comes, so the
+     * later tokens wait in the socket meanwhile.
+     */
+    private Held heldReader(long holdMillis, long... gapsMillis) throws Exception {
+        int tokens = gapsMillis.length + 1;
+        long[] writes = new long[2 * tokens];
         List<Long> tokenNanos = new ArrayList<>();
         StreamOutcome[] outcome = new StreamOutcome[1];
-        long[] stamped = new long[1];
+        long[] counts = new long[3];
         try (ServerSocket server = new ServerSocket(0, 4, InetAddress.getLoopbackAddress())) {
             Thread serving = Thread.ofPlatform().daemon().name("timed-server").start(() -> {
                 try (Socket s = server.accept()) {
@@ -408,13 +418,15 @@ class StreamClientTest {
                     InputStream in = new BufferedInputStream(s.getInputStream());
                     in.readNBytes(CannedServer.contentLength(CannedServer.readHead(in)));
                     OutputStream out = s.getOutputStream();
-                    writes[0] = System.nanoTime();
-                    out.write(utf8(SSE_HEAD + "transfer-encoding: chunked\r\n\r\n" + sseChunk(cmpl(" a"))));
-                    writes[1] = System.nanoTime();
-                    Thread.sleep(gapMillis);
-                    writes[2] = System.nanoTime();
-                    out.write(utf8(sseChunk(cmpl(" b"))));
-                    writes[3] = System.nanoTime();
+                    for (int k = 0; k < tokens; k++) {
+                        if (k > 0) {
+                            Thread.sleep(gapsMillis[k - 1]);
+                        }
+                        String event = sseChunk(cmpl(" t" + k));
+                        writes[2 * k] = System.nanoTime();
+                        out.write(utf8(k == 0 ? SSE_HEAD + "transfer-encoding: chunked\r\n\r\n" + event : event));
+                        writes[2 * k + 1] = System.nanoTime();
+                    }
                     out.write(utf8(sseChunk(cmplFinish()) + sseChunk("[DONE]") + "0\r\n\r\n"));
                     in.read(); // until the client closes
                 } catch (IOException | InterruptedException e) {
@@ -428,7 +440,7 @@ class StreamClientTest {
                     }
 
                     @Override
-                    public void onTokens(long nanos, int tokens) {
+                    public void onTokens(long nanos, int n) {
                         tokenNanos.add(nanos);
                         if (tokenNanos.size() == 1) {
                             try {
@@ -463,19 +475,171 @@ class StreamClientTest {
                 };
                 assertTimeoutPreemptively(Duration.ofSeconds(20), () -> client.run(driver));
                 assertTrue(outcome[0].ok(), outcome[0].detail());
-                stamped[0] = client.stats().stampedReads;
+                counts[0] = client.stats().stampedReads;
+                counts[1] = client.stats().readerLag.maxNanos();
+                counts[2] = client.stats().readerLag.count();
             }
             serving.join(5000);
         }
-        assertEquals(2, tokenNanos.size());
-        double gotMs = (tokenNanos.get(1) - tokenNanos.get(0)) / 1e6;
-        double minMs = (writes[2] - writes[1]) / 1e6;
-        double maxMs = (writes[3] - writes[0]) / 1e6;
+        assertEquals(tokens, tokenNanos.size());
+        return new Held(tokenNanos, writes, counts[0], counts[1], counts[2]);
+    }
+
+    @Test
+    void aReaderThatFellBehindStillTimesEachTokenAtItsArrival() throws Exception {
+        // the loop is held up (here: by its handler) for 60 ms while the second token arrives
+        // 30 ms after the first; epoll's read of it is then timed by the kernel's receive stamp,
+        // not by when it was read
+        assumeTrue(io() == StreamClient.Io.EPOLL);
+        Held h = heldReader(60, 30);
+        double gotMs = h.gapMs(0, 1);
+        double minMs = (h.writeNanos()[2] - h.writeNanos()[1]) / 1e6;
+        double maxMs = (h.writeNanos()[3] - h.writeNanos()[0]) / 1e6;
         // timed at its read, the gap would be the hold-up (60 ms) rather than the server's (30 ms)
         assertTrue(gotMs >= minMs - 5 && gotMs <= maxMs + 5,
                 String.format("gap between the tokens %.2f ms; the server wrote them %.2f-%.2f ms apart", gotMs, minMs,
                         maxMs));
-        assertTrue(stamped[0] >= 1, "a read after the hold-up is stamped");
+        assertTrue(h.stampedReads() >= 1, "a read after the hold-up is stamped");
+        // so the self-check's reader lag does not hold the wait against it
+        assertEquals(2, h.lagCount());
+        assertTrue(h.lagMaxNanos() < 5_000_000, "reader lag " + h.lagMaxNanos() / 1e6 + " ms");
+    }
+
+    @Test
+    void aReaderThatFellBehindSaysSoInItsLagWhenItsTimesMayBeLate() throws Exception {
+        // the second and third tokens (5 and 35 ms after the first) both wait out the 60 ms
+        // hold-up in the socket and are read together: they get one time, so the second is
+        // about 30 ms late whether or not the read is stamped, and the reader lag must say so
+        Held h = heldReader(60, 5, 30);
+        assertEquals(0, h.gapMs(1, 2), 0.001, "one read, one time");
+        assertEquals(3, h.lagCount());
+        assertTrue(h.lagMaxNanos() >= 25_000_000, "reader lag " + h.lagMaxNanos() / 1e6 + " ms");
+        if (io() == StreamClient.Io.NIO) {
+            // without stamps the token after the hold-up is timed at its read
+            Held one = heldReader(60, 30);
+            assertTrue(one.lagMaxNanos() >= 50_000_000, "NIO reader lag " + one.lagMaxNanos() / 1e6 + " ms");
+        }
+    }
+
+    @Test
+    void socketsLeftOverFromAFullBatchAreStampedHoweverSoonTheyAreRead() throws Exception {
+        // epoll reports at most two ready sockets per wait here, and stamps reads whose data
+        // may have waited over 10 ms. Four streams' second tokens all arrive while the loop is
+        // held up for 60 ms: the wait after the hold-up reports two of them (their data is
+        // older than the last wait: stamped), the next wait the other two, read a moment
+        // after that wait; as the batch before was full, their data may be just as old, so
+        // they must be stamped too, or they are timed at their read, about 40 ms late
+        assumeTrue(io() == StreamClient.Io.EPOLL);
+        int streams = 4;
+        long[] secondWrites = new long[2 * streams];
+        List<List<Long>> times = new ArrayList<>();
+        for (int i = 0; i < streams; i++) {
+            times.add(new ArrayList<>());
+        }
+        AtomicInteger firsts = new AtomicInteger();
+        AtomicInteger done = new AtomicInteger();
+        long stamped;
+        try (ServerSocket server = new ServerSocket(0, streams, InetAddress.getLoopbackAddress())) {
+            Thread serving = Thread.ofPlatform().daemon().name("burst-server").start(() -> {
+                List<Socket> socks = new ArrayList<>();
+                try {
+                    for (int i = 0; i < streams; i++) {
+                        Socket s = server.accept();
+                        s.setTcpNoDelay(true);
+                        socks.add(s);
+                        InputStream in = new BufferedInputStream(s.getInputStream());
+                        in.readNBytes(CannedServer.contentLength(CannedServer.readHead(in)));
+                    }
+                    for (Socket s : socks) {
+                        s.getOutputStream().write(utf8(SSE_HEAD + "transfer-encoding: chunked\r\n\r\n"
+                                + sseChunk(cmpl(" a"))));
+                    }
+                    Thread.sleep(20);
+                    for (int i = 0; i < streams; i++) {
+                        secondWrites[2 * i] = System.nanoTime();
+                        socks.get(i).getOutputStream().write(utf8(sseChunk(cmpl(" b")) + sseChunk(cmplFinish())
+                                + sseChunk("[DONE]") + "0\r\n\r\n"));
+                        secondWrites[2 * i + 1] = System.nanoTime();
+                    }
+                    for (Socket s : socks) {
+                        s.getInputStream().read(); // until the client closes
+                    }
+                } catch (IOException | InterruptedException e) {
+                    // the test failed elsewhere or is closing
+                } finally {
+                    for (Socket s : socks) {
+                        try {
+                            s.close();
+                        } catch (IOException e) {
+                            // closing anyway
+                        }
+                    }
+                }
+            });
+            try (StreamClient client = new StreamClient(Endpoint.of("127.0.0.1", server.getLocalPort()), false, io(),
+                    2, TimeUnit.MILLISECONDS.toNanos(10))) {
+                StreamClient.Driver driver = new StreamClient.Driver() {
+                    boolean sent;
+
+                    @Override
+                    public long tick(long now) {
+                        if (!sent) {
+                            sent = true;
+                            for (int i = 0; i < streams; i++) {
+                                List<Long> mine = times.get(i);
+                                client.send(request(server.getLocalPort(), "{\"stream\":true}"), new StreamHandler() {
+                                    @Override
+                                    public void onWritten(long nanos) {
+                                    }
+
+                                    @Override
+                                    public void onTokens(long nanos, int n) {
+                                        mine.add(nanos);
+                                        if (mine.size() == 1 && firsts.incrementAndGet() == streams) {
+                                            try {
+                                                Thread.sleep(60); // every first token is in: hold the loop up
+                                            } catch (InterruptedException e) {
+                                                Thread.currentThread().interrupt();
+                                            }
+                                        }
+                                    }
+
+                                    @Override
+                                    public void onComplete(long nanos, StreamOutcome o) {
+                                        assertTrue(o.ok(), o.detail());
+                                        done.incrementAndGet();
+                                    }
+                                }, 0, now);
+                            }
+                        }
+                        return Long.MAX_VALUE;
+                    }
+
+                    @Override
+                    public boolean finished() {
+                        return done.get() == streams;
+                    }
+                };
+                assertTimeoutPreemptively(Duration.ofSeconds(20), () -> client.run(driver));
+                stamped = client.stats().stampedReads;
+            }
+            serving.join(5000);
+        }
+        // which stream got which connection is the client's business: match the second
+        // tokens' times to the writes in order
+        List<Long> seconds = new ArrayList<>();
+        for (List<Long> t : times) {
+            assertEquals(2, t.size());
+            seconds.add(t.get(1));
+        }
+        Collections.sort(seconds);
+        for (int i = 0; i < streams; i++) {
+            double afterWriteMs = (seconds.get(i) - secondWrites[2 * i]) / 1e6;
+            assertTrue(afterWriteMs > -1 && afterWriteMs < 5 + (secondWrites[2 * streams - 1] - secondWrites[0]) / 1e6,
+                    String.format("second token %d timed %.2f ms after its write (stamped reads: %d)", i, afterWriteMs,
+                            stamped));
+        }
+        assertTrue(stamped >= streams, "stamped reads " + stamped);
     }
 
     @Test

@@ -91,7 +91,7 @@ final class PlotFixtures {
         long outputTokens = (long) PROMPTS * out;
         long durationNanos = Math.round(outputTokens / outputThroughput * 1e9);
         RunOutcome outcome = new RunOutcome(m, 1_795_000_000_000L, durationNanos, 0, 0, PROMPTS, 0, interrupted, -1, 0,
-                0, new bench.metrics.LatencyRecorder(), -1, null, Double.NaN);
+                0, 0, new bench.metrics.LatencyRecorder(), -1, null, Double.NaN);
         ObjectMapper mapper = new ObjectMapper();
         ObjectNode config = mapper.createObjectNode();
         config.put("input_len", in);

@@ -57,7 +57,7 @@ class SelfCheckTest {
                 r.requestGoodput(), r.outputThroughput(), r.totalTokenThroughput(), r.maxOutputTokensPerSecond(),
                 r.maxConcurrentRequests(), r.offeredRequestRate(), r.achievedRequestRate(), r.outputTokensFromUsage(),
                 r.inputTokensFromUsage(), r.latencies(), r.histograms(), r.failuresByKind(), r.failures(),
-                r.clientCpuSeconds(), r.clientReads(), r.clientTokensRead(), r.percentiles(),
+                r.clientCpuSeconds(), r.clientReads(), r.clientStampedReads(), r.clientTokensRead(), r.percentiles(),
                 SelfCheck.of(3, 0, 0, 1), null);
         String table = SummaryTable.render(bad);
         assertTrue(table.contains("WARNING: the client may have distorted these results:\n  - send lateness p99 3.00 ms"),
