@@ -93,6 +93,8 @@ public final class MockServer implements AutoCloseable {
 
     /** Binds and starts serving; returns once the port is open. */
     public MockServer start() {
+        // accepting connection 257, 513, 1025 ... must not stall the loop (see there)
+        bench.net.Epoll.reserveDescriptors(bench.net.Epoll.DESCRIPTORS_TO_RESERVE);
         try {
             selector = Selector.open();
             server = ServerSocketChannel.open();

@@ -56,6 +56,8 @@ public final class Epoll implements AutoCloseable {
     private static final int EPOLL_CTL_MOD = 3;
     private static final int EFD_NONBLOCK = 0x800;
     private static final int EFD_CLOEXEC = 0x80000;
+    private static final int O_CLOEXEC = 0x80000;
+    private static final int RLIMIT_NOFILE = 7;
     private static final int SOL_SOCKET = 1;
     private static final int SO_ERROR = 4;
     private static final int SO_KEEPALIVE = 9;
@@ -467,6 +469,58 @@ public final class Epoll implements AutoCloseable {
         return BINDING.address(direct);
     }
 
+    /** What the event loops reserve: enough for every stream a benchmark here opens. */
+    public static final int DESCRIPTORS_TO_RESERVE = 65_536;
+
+    /**
+     * Grows this process's table of file descriptors to hold {@code wanted} of them (at most
+     * the open-files limit) now, best effort; returns how many it holds, 0 if it could not.
+     *
+     * <p>Linux grows the table by doubling as descriptors are opened, and in a process with
+     * more than one thread each growth waits for an RCU grace period: the thread opening the
+     * socket sleeps (uninterruptibly) for milliseconds, measured here at about 20 ms. A
+     * server accepting, or a client opening, its 257th, 513th, 1025th ... connection in the
+     * middle of a run would stall its event loop for that long. Growing it once at start-up
+     * (placing a descriptor at the top, then closing it: the table never shrinks) moves that
+     * wait out of every run.
+     */
+    public static int reserveDescriptors(int wanted) {
+        Binding b = BINDING;
+        if (b.reason != null || wanted <= 64) {
+            return 0;
+        }
+        try {
+            ByteBuffer limit = ByteBuffer.allocateDirect(16).order(ByteOrder.nativeOrder());
+            if ((int) b.getrlimit.invokeExact(RLIMIT_NOFILE, b.address(limit)) != 0) {
+                return 0;
+            }
+            long soft = limit.getLong(0); // rlim_cur; RLIM_INFINITY is all ones, negative here
+            int n = soft < 0 ? wanted : (int) Math.min(wanted, soft);
+            if (n <= 64) {
+                return 0;
+            }
+            if (java.nio.file.Files.exists(java.nio.file.Path.of("/proc/self/fd/" + (n - 1)))) {
+                return n; // that descriptor is open (dup3 would close it): the table holds n already
+            }
+            int source = (int) b.plainEventfd.invokeExact(0, EFD_CLOEXEC);
+            if (source < 0) {
+                return 0;
+            }
+            try {
+                int top = (int) b.dup3.invokeExact(source, n - 1, O_CLOEXEC);
+                if (top < 0) {
+                    return 0;
+                }
+                int closed = (int) b.close.invokeExact(top);
+                return closed == 0 ? n : 0;
+            } finally {
+                int ignored = (int) b.close.invokeExact(source);
+            }
+        } catch (Throwable t) {
+            return 0;
+        }
+    }
+
     @Override
     public void close() {
         if (!closed) {
@@ -553,6 +607,9 @@ public final class Epoll implements AutoCloseable {
         final MethodHandle plainRecv;
         final MethodHandle plainRecvmsg;
         final MethodHandle clockGettime;
+        final MethodHandle getrlimit;
+        final MethodHandle dup3;
+        final MethodHandle plainEventfd;
         final long captureBytes;
         final int errnoOffset;
         final int eventBytes;
@@ -580,6 +637,9 @@ public final class Epoll implements AutoCloseable {
             plainRecv = h[14];
             plainRecvmsg = h[15];
             clockGettime = h[16];
+            getrlimit = h[17];
+            dup3 = h[18];
+            plainEventfd = h[19];
             this.captureBytes = captureBytes;
             this.errnoOffset = errnoOffset;
             this.eventBytes = eventBytes;
@@ -589,7 +649,7 @@ public final class Epoll implements AutoCloseable {
         }
 
         static Binding unavailable(String reason) {
-            return new Binding(reason, new MethodHandle[17], 0, 0, 0, 0, null, null);
+            return new Binding(reason, new MethodHandle[20], 0, 0, 0, 0, null, null);
         }
 
         Object segment(ByteBuffer direct) {
@@ -703,6 +763,9 @@ public final class Epoll implements AutoCloseable {
                     link.handle("recv", false, j, new Object[] {i, j, j, i}),
                     link.handle("recvmsg", false, j, new Object[] {i, j, i}),
                     link.handle("clock_gettime", false, i, new Object[] {i, j}),
+                    link.handle("getrlimit", false, i, new Object[] {i, j}),
+                    link.handle("dup3", false, i, new Object[] {i, i, i}),
+                    link.handle("eventfd", false, i, new Object[] {i, i}),
                 };
                 Method ofBuffer = segmentC.getMethod("ofBuffer", Buffer.class);
                 Method address = segmentC.getMethod("address");

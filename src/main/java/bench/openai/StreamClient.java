@@ -195,6 +195,8 @@ public final class StreamClient implements AutoCloseable {
         }
         this.stampAfterNanos = stampAfterNanos;
         this.maxEvents = maxEvents;
+        // opening connection 257, 513, 1025 ... must not stall the loop (see there)
+        Epoll.reserveDescriptors(Epoll.DESCRIPTORS_TO_RESERVE);
         if (useEpoll) {
             this.epoll = new Epoll(maxEvents);
             this.selector = null;

@@ -33,6 +33,49 @@ class EpollTest {
         assertTrue(Epoll.available(), Epoll.unavailableReason());
     }
 
+    /** Run in a fresh JVM by the test below: prints the descriptor table's size before and after. */
+    public static final class ReserveProbe {
+        public static void main(String[] args) throws IOException {
+            int before = tableSize();
+            int reserved = Epoll.reserveDescriptors(Integer.parseInt(args[0]));
+            int after = tableSize();
+            // what reserving left open: nothing (the probe descriptor and its copy are closed)
+            long open;
+            try (var fds = java.nio.file.Files.list(java.nio.file.Path.of("/proc/self/fd"))) {
+                open = fds.filter(f -> Integer.parseInt(f.getFileName().toString()) >= 64).count();
+            }
+            System.out.println(before + " " + reserved + " " + after + " " + open);
+        }
+
+        static int tableSize() throws IOException {
+            for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/self/status"))) {
+                if (line.startsWith("FDSize:")) {
+                    return Integer.parseInt(line.substring(7).trim());
+                }
+            }
+            throw new IllegalStateException("no FDSize");
+        }
+    }
+
+    @Test
+    void reservingDescriptorsGrowsTheTableOnceAndLeavesNothingOpen() throws Exception {
+        // a fresh process: this test JVM's table may have been grown by the tests before
+        assumeTrue(Epoll.available());
+        Process p = new ProcessBuilder(java.nio.file.Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
+                ReserveProbe.class.getName(), "4096").redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+        assertEquals(0, p.waitFor(), out);
+        String[] f = out.substring(out.lastIndexOf('\n') + 1).split(" ");
+        int before = Integer.parseInt(f[0]);
+        int reserved = Integer.parseInt(f[1]);
+        int after = Integer.parseInt(f[2]);
+        assertTrue(before < 4096, out);
+        assertTrue(reserved > 64, "reserved " + out); // the open-files limit is over 64 anywhere this runs
+        assertTrue(after >= reserved, out);
+        assertEquals("0", f[3], "descriptors left open: " + out);
+    }
+
     @Test
     void connectsWritesReadsAndSeesTheEnd() throws Exception {
         assumeTrue(Epoll.available());
