@@ -507,10 +507,10 @@ class StreamClientTest {
 
     @Test
     void aReaderThatFellBehindSaysSoInItsLagWhenItsTimesMayBeLate() throws Exception {
-        // the second and third tokens (5 and 35 ms after the first) both wait out the 60 ms
+        // the second and third tokens (5 and 35 ms after the first) both wait out the 150 ms
         // hold-up in the socket and are read together: they get one time, so the second is
         // about 30 ms late whether or not the read is stamped, and the reader lag must say so
-        Held h = heldReader(60, 5, 30);
+        Held h = heldReader(150, 5, 30);
         assertEquals(0, h.gapMs(1, 2), 0.001, "one read, one time");
         assertEquals(3, h.lagCount());
         assertTrue(h.lagMaxNanos() >= 25_000_000, "reader lag " + h.lagMaxNanos() / 1e6 + " ms");
@@ -525,10 +525,10 @@ class StreamClientTest {
     void socketsLeftOverFromAFullBatchAreStampedHoweverSoonTheyAreRead() throws Exception {
         // epoll reports at most two ready sockets per wait here, and stamps reads whose data
         // may have waited over 10 ms. Four streams' second tokens all arrive while the loop is
-        // held up for 60 ms: the wait after the hold-up reports two of them (their data is
+        // held up for 150 ms: the wait after the hold-up reports two of them (their data is
         // older than the last wait: stamped), the next wait the other two, read a moment
         // after that wait; as the batch before was full, their data may be just as old, so
-        // they must be stamped too, or they are timed at their read, about 40 ms late
+        // they must be stamped too, or they are timed at their read, about 100 ms late
         assumeTrue(io() == StreamClient.Io.EPOLL);
         int streams = 4;
         long[] secondWrites = new long[2 * streams];
@@ -554,7 +554,7 @@ class StreamClientTest {
                         s.getOutputStream().write(utf8(SSE_HEAD + "transfer-encoding: chunked\r\n\r\n"
                                 + sseChunk(cmpl(" a"))));
                     }
-                    Thread.sleep(20);
+                    Thread.sleep(50);
                     for (int i = 0; i < streams; i++) {
                         secondWrites[2 * i] = System.nanoTime();
                         socks.get(i).getOutputStream().write(utf8(sseChunk(cmpl(" b")) + sseChunk(cmplFinish())
@@ -597,7 +597,7 @@ class StreamClientTest {
                                         mine.add(nanos);
                                         if (mine.size() == 1 && firsts.incrementAndGet() == streams) {
                                             try {
-                                                Thread.sleep(60); // every first token is in: hold the loop up
+                                                Thread.sleep(150); // every first token is in: hold the loop up
                                             } catch (InterruptedException e) {
                                                 Thread.currentThread().interrupt();
                                             }
