@@ -273,6 +273,27 @@ class StreamClientTest {
         }
     }
 
+    /** A driver that runs {@code start} at its first tick and is finished when {@code done} says so. */
+    static StreamClient.Driver once(java.util.function.LongConsumer start, java.util.function.BooleanSupplier done) {
+        return new StreamClient.Driver() {
+            boolean started;
+
+            @Override
+            public long tick(long now) {
+                if (!started) {
+                    started = true;
+                    start.accept(now);
+                }
+                return Long.MAX_VALUE;
+            }
+
+            @Override
+            public boolean finished() {
+                return done.getAsBoolean();
+            }
+        };
+    }
+
     record Result(List<Rec> recs, StreamClient.Stats stats, int inFlight) {
         Rec only() {
             assertEquals(1, recs.size());
@@ -401,9 +422,9 @@ class StreamClientTest {
     }
 
     /**
-     * A server on 127.0.0.1 writes token one, then each further token after its gap; the
-     * client's handler holds the loop up for {@code holdMillis} when token one comes, so the
-     * later tokens wait in the socket meanwhile.
+     * A server on 127.0.0.1 writes token one, and once the client has it, each further token
+     * after its gap; the client's handler holds the loop up for {@code holdMillis} when token
+     * one comes, so the later tokens wait in the socket meanwhile.
      */
     private Held heldReader(long holdMillis, long... gapsMillis) throws Exception {
         int tokens = gapsMillis.length + 1;
@@ -411,6 +432,8 @@ class StreamClientTest {
         List<Long> tokenNanos = new ArrayList<>();
         StreamOutcome[] outcome = new StreamOutcome[1];
         long[] counts = new long[3];
+        // the later tokens are written only once token one was read, however slow the host
+        java.util.concurrent.CountDownLatch firstRead = new java.util.concurrent.CountDownLatch(1);
         try (ServerSocket server = new ServerSocket(0, 4, InetAddress.getLoopbackAddress())) {
             Thread serving = Thread.ofPlatform().daemon().name("timed-server").start(() -> {
                 try (Socket s = server.accept()) {
@@ -419,6 +442,9 @@ class StreamClientTest {
                     in.readNBytes(CannedServer.contentLength(CannedServer.readHead(in)));
                     OutputStream out = s.getOutputStream();
                     for (int k = 0; k < tokens; k++) {
+                        if (k == 1) {
+                            assertTrue(firstRead.await(10, TimeUnit.SECONDS), "token one read");
+                        }
                         if (k > 0) {
                             Thread.sleep(gapsMillis[k - 1]);
                         }
@@ -443,6 +469,7 @@ class StreamClientTest {
                     public void onTokens(long nanos, int n) {
                         tokenNanos.add(nanos);
                         if (tokenNanos.size() == 1) {
+                            firstRead.countDown();
                             try {
                                 Thread.sleep(holdMillis); // the loop is held up meanwhile
                             } catch (InterruptedException e) {
@@ -456,23 +483,9 @@ class StreamClientTest {
                         outcome[0] = o;
                     }
                 };
-                StreamClient.Driver driver = new StreamClient.Driver() {
-                    boolean sent;
-
-                    @Override
-                    public long tick(long now) {
-                        if (!sent) {
-                            sent = true;
-                            client.send(request(server.getLocalPort(), "{\"stream\":true}"), handler, 0, now);
-                        }
-                        return Long.MAX_VALUE;
-                    }
-
-                    @Override
-                    public boolean finished() {
-                        return outcome[0] != null;
-                    }
-                };
+                StreamClient.Driver driver = once(
+                        now -> client.send(request(server.getLocalPort(), "{\"stream\":true}"), handler, 0, now),
+                        () -> outcome[0] != null);
                 assertTimeoutPreemptively(Duration.ofSeconds(20), () -> client.run(driver));
                 assertTrue(outcome[0].ok(), outcome[0].detail());
                 counts[0] = client.stats().stampedReads;
@@ -528,7 +541,7 @@ class StreamClientTest {
         // held up for 150 ms: the wait after the hold-up reports two of them (their data is
         // older than the last wait: stamped), the next wait the other two, read a moment
         // after that wait; as the batch before was full, their data may be just as old, so
-        // they must be stamped too, or they are timed at their read, about 100 ms late
+        // they must be stamped too, or they are timed at their read, about 130 ms late
         assumeTrue(io() == StreamClient.Io.EPOLL);
         int streams = 4;
         long[] secondWrites = new long[2 * streams];
@@ -537,6 +550,8 @@ class StreamClientTest {
             times.add(new ArrayList<>());
         }
         AtomicInteger firsts = new AtomicInteger();
+        // the second tokens are written only once every first one was read, however slow the host
+        java.util.concurrent.CountDownLatch firstsRead = new java.util.concurrent.CountDownLatch(1);
         AtomicInteger done = new AtomicInteger();
         long stamped;
         try (ServerSocket server = new ServerSocket(0, streams, InetAddress.getLoopbackAddress())) {
@@ -554,7 +569,8 @@ class StreamClientTest {
                         s.getOutputStream().write(utf8(SSE_HEAD + "transfer-encoding: chunked\r\n\r\n"
                                 + sseChunk(cmpl(" a"))));
                     }
-                    Thread.sleep(50);
+                    assertTrue(firstsRead.await(10, TimeUnit.SECONDS), "first tokens read");
+                    Thread.sleep(20);
                     for (int i = 0; i < streams; i++) {
                         secondWrites[2 * i] = System.nanoTime();
                         socks.get(i).getOutputStream().write(utf8(sseChunk(cmpl(" b")) + sseChunk(cmplFinish())
@@ -578,48 +594,35 @@ class StreamClientTest {
             });
             try (StreamClient client = new StreamClient(Endpoint.of("127.0.0.1", server.getLocalPort()), false, io(),
                     2, TimeUnit.MILLISECONDS.toNanos(10))) {
-                StreamClient.Driver driver = new StreamClient.Driver() {
-                    boolean sent;
-
-                    @Override
-                    public long tick(long now) {
-                        if (!sent) {
-                            sent = true;
-                            for (int i = 0; i < streams; i++) {
-                                List<Long> mine = times.get(i);
-                                client.send(request(server.getLocalPort(), "{\"stream\":true}"), new StreamHandler() {
-                                    @Override
-                                    public void onWritten(long nanos) {
-                                    }
-
-                                    @Override
-                                    public void onTokens(long nanos, int n) {
-                                        mine.add(nanos);
-                                        if (mine.size() == 1 && firsts.incrementAndGet() == streams) {
-                                            try {
-                                                Thread.sleep(150); // every first token is in: hold the loop up
-                                            } catch (InterruptedException e) {
-                                                Thread.currentThread().interrupt();
-                                            }
-                                        }
-                                    }
-
-                                    @Override
-                                    public void onComplete(long nanos, StreamOutcome o) {
-                                        assertTrue(o.ok(), o.detail());
-                                        done.incrementAndGet();
-                                    }
-                                }, 0, now);
+                StreamClient.Driver driver = once(now -> {
+                    for (int i = 0; i < streams; i++) {
+                        List<Long> mine = times.get(i);
+                        client.send(request(server.getLocalPort(), "{\"stream\":true}"), new StreamHandler() {
+                            @Override
+                            public void onWritten(long nanos) {
                             }
-                        }
-                        return Long.MAX_VALUE;
-                    }
 
-                    @Override
-                    public boolean finished() {
-                        return done.get() == streams;
+                            @Override
+                            public void onTokens(long nanos, int n) {
+                                mine.add(nanos);
+                                if (mine.size() == 1 && firsts.incrementAndGet() == streams) {
+                                    firstsRead.countDown();
+                                    try {
+                                        Thread.sleep(150); // every first token is in: hold the loop up
+                                    } catch (InterruptedException e) {
+                                        Thread.currentThread().interrupt();
+                                    }
+                                }
+                            }
+
+                            @Override
+                            public void onComplete(long nanos, StreamOutcome o) {
+                                assertTrue(o.ok(), o.detail());
+                                done.incrementAndGet();
+                            }
+                        }, 0, now);
                     }
-                };
+                }, () -> done.get() == streams);
                 assertTimeoutPreemptively(Duration.ofSeconds(20), () -> client.run(driver));
                 stamped = client.stats().stampedReads;
             }
