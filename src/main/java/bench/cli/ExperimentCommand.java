@@ -89,6 +89,14 @@ final class ExperimentCommand implements Callable<Integer> {
             }
 
             @Override
+            public List<bench.sweep.Point> pointsToRun(List<String> sweepArgs) {
+                PrintWriter sink = new PrintWriter(java.io.Writer.nullWriter());
+                picocli.CommandLine.ParseResult parsed = Cli.create(env, sink, sink, verbose.verbose)
+                        .parseArgs(sweepArgs.toArray(String[]::new));
+                return ((SweepCommand) parsed.subcommand().commandSpec().userObject()).pointsToRun();
+            }
+
+            @Override
             public String compare(List<String> args) {
                 StringWriter table = new StringWriter();
                 int code = Cli.create(env, new PrintWriter(table, true), err, verbose.verbose)

@@ -42,7 +42,14 @@ final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        return new RunJob(parent.env(), target, dataset, load, output,
+        return new RunJob(parent.env(), target, dataset, load, output, ownArgs(),
                 spec.commandLine().getOut(), spec.commandLine().getErr()).run();
+    }
+
+    /** This command's arguments as given (after the word {@code run}), for the result to record. */
+    private java.util.List<String> ownArgs() {
+        java.util.List<String> all = spec.commandLine().getParseResult().originalArgs();
+        int at = all.indexOf(spec.name());
+        return java.util.List.copyOf(all.subList(at + 1, all.size()));
     }
 }

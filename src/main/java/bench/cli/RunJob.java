@@ -60,8 +60,12 @@ final class RunJob {
     private final PrintWriter err;
     private final ObjectMapper mapper = new ObjectMapper();
 
+    /** The command's own arguments, recorded in the result (header values hidden). */
+    private final List<String> args;
+
     RunJob(CliEnv env, TargetOptions target, DatasetOptions dataset, LoadOptions load, OutputOptions output,
-            PrintWriter out, PrintWriter err) {
+            List<String> args, PrintWriter out, PrintWriter err) {
+        this.args = args;
         this.env = env;
         this.target = target;
         this.dataset = dataset;
@@ -362,6 +366,9 @@ final class RunJob {
         config.percentiles().forEach(p::add);
         c.set("extra_body", extraBody);
         c.put("request_id_prefix", config.requestIdPrefix());
+        // the command line, so that a result says how it was made (bench sweep's resume compares it)
+        var a = c.putArray("args");
+        bench.sweep.RunArgs.redactHeaders(args).forEach(a::add);
         ObjectNode meta = c.putObject("metadata");
         if (output.metadata != null) {
             for (String kv : output.metadata) {

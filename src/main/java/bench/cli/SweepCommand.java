@@ -3,6 +3,7 @@ package bench.cli;
 import bench.BenchException;
 import bench.sweep.Names;
 import bench.sweep.Point;
+import bench.sweep.ResultFiles;
 import bench.sweep.RunArgs;
 import bench.sweep.RunOptions;
 import bench.sweep.SweepDef;
@@ -106,6 +107,18 @@ final class SweepCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         CliEnv env = parent.env();
+        Planned p = planned();
+        for (List<String> args : p.argLists()) {
+            validate(args, env);
+        }
+        return new SweepJob(env, spec.commandLine().getOut(), spec.commandLine().getErr(), verbose.verbose, label,
+                baseUrl, p.labelDir(), resume, p.options()).run(p.plan(), p.argLists(), dryRun);
+    }
+
+    /** The points, their bench run argument lists, where their results go, and what bench run accepts. */
+    record Planned(List<Point> plan, List<List<String>> argLists, Path labelDir, RunOptions options) {}
+
+    private Planned planned() {
         Names.check("--experiment", experiment);
         Names.check("--label", label);
         List<Point> plan = SweepPlan.expand(definitions(), numRuns);
@@ -113,13 +126,22 @@ final class SweepCommand implements Callable<Integer> {
         RunOptions options = runOptions();
         List<List<String>> argLists = new ArrayList<>();
         for (Point p : plan) {
-            List<String> args = RunArgs.build(baseUrl, experiment, label, labelDir.resolve(p.sweep()), p, runFlags,
-                    options);
-            validate(args, env);
-            argLists.add(args);
+            argLists.add(RunArgs.build(baseUrl, experiment, label, labelDir.resolve(p.sweep()), p, runFlags, options));
         }
-        return new SweepJob(env, spec.commandLine().getOut(), spec.commandLine().getErr(), verbose.verbose, label,
-                baseUrl, labelDir, resume).run(plan, argLists, dryRun);
+        return new Planned(plan, argLists, labelDir, options);
+    }
+
+    /** The points this sweep would run now (all of them with --no-resume); runs nothing. */
+    List<Point> pointsToRun() {
+        Planned p = planned();
+        List<Point> todo = new ArrayList<>();
+        for (int i = 0; i < p.plan().size(); i++) {
+            Point point = p.plan().get(i);
+            if (!resume || !ResultFiles.status(p.labelDir(), point, label, p.argLists().get(i), p.options()).done()) {
+                todo.add(point);
+            }
+        }
+        return todo;
     }
 
     /** The sweeps: --sweep/--fixed, --spec or --suite (exactly one of them). */

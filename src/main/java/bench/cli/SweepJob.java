@@ -4,6 +4,7 @@ import bench.BenchException;
 import bench.sweep.Point;
 import bench.sweep.ResultFiles;
 import bench.sweep.ResumeCheck;
+import bench.sweep.RunOptions;
 import bench.sweep.Shell;
 import bench.sweep.SweepLines;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -33,10 +34,11 @@ final class SweepJob {
     private final String baseUrl;
     private final Path labelDir;
     private final boolean resume;
+    private final RunOptions options;
     private final ObjectMapper mapper = new ObjectMapper();
 
     SweepJob(CliEnv env, PrintWriter out, PrintWriter err, boolean verbose, String label, String baseUrl,
-            Path labelDir, boolean resume) {
+            Path labelDir, boolean resume, RunOptions options) {
         this.env = env;
         this.out = out;
         this.err = err;
@@ -45,6 +47,7 @@ final class SweepJob {
         this.baseUrl = baseUrl;
         this.labelDir = labelDir;
         this.resume = resume;
+        this.options = options;
     }
 
     /** Runs (or with {@code dryRun} lists) the points; {@code argLists} are their bench run arguments. */
@@ -54,7 +57,7 @@ final class SweepJob {
             out.println("bench sweep (dry run): " + n + " points for label " + label + " -> " + labelDir);
             for (int i = 0; i < n; i++) {
                 Point p = plan.get(i);
-                ResumeCheck.Status st = resume ? status(p) : ResumeCheck.Status.missing();
+                ResumeCheck.Status st = resume ? status(p, argLists.get(i)) : ResumeCheck.Status.missing();
                 out.println(SweepLines.head(i + 1, n, p) + ": " + (st.done() ? "skip (done)" : "run (" + st.reason()
                         + (resume ? "" : ", --no-resume") + ")"));
                 out.println("    bench " + Shell.join(argLists.get(i)));
@@ -71,7 +74,7 @@ final class SweepJob {
             Point p = plan.get(i);
             Path file = resultFile(labelDir, p);
             if (resume) {
-                ResumeCheck.Status st = status(p);
+                ResumeCheck.Status st = status(p, argLists.get(i));
                 if (st.done()) {
                     out.println(SweepLines.skipped(i + 1, n, p, file.toString()));
                     out.flush();
@@ -128,8 +131,8 @@ final class SweepJob {
         return ResultFiles.resultFile(labelDir, p);
     }
 
-    private ResumeCheck.Status status(Point p) {
-        return ResultFiles.status(labelDir, p, label);
+    private ResumeCheck.Status status(Point p, List<String> args) {
+        return ResultFiles.status(labelDir, p, label, args, options);
     }
 
     private JsonNode read(Path file) {

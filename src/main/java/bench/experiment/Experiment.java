@@ -8,7 +8,6 @@ import bench.slurm.Planner;
 import bench.slurm.ServeArgs;
 import bench.sweep.AxisValues;
 import bench.sweep.Point;
-import bench.sweep.ResultFiles;
 import bench.sweep.SweepDef;
 import bench.sweep.SweepPlan;
 import java.io.IOException;
@@ -40,6 +39,9 @@ public final class Experiment {
 
         /** {@code bench compare ARGS}; returns the table, or null when it failed. */
         String compare(List<String> args);
+
+        /** The points {@code bench sweep ARGS} would run now (not done, or done with other flags); runs nothing. */
+        List<Point> pointsToRun(List<String> sweepArgs);
     }
 
     /** How one topology went. */
@@ -102,11 +104,9 @@ public final class Experiment {
     /** Points of a topology that are not complete yet. */
     public List<Point> missing(Topology t) {
         List<Point> todo = new ArrayList<>();
-        Path dir = root.resolve(t.label());
-        for (Point p : SweepPlan.expand(spec.sweeps(), spec.numRuns())) {
-            if (!ResultFiles.status(dir, p, t.label()).done()) {
-                todo.add(p);
-            }
+        // where the topology serves does not decide whether a point is done: any endpoint will do
+        for (List<String> args : sweepArgs(t, "http://127.0.0.1:8000")) {
+            todo.addAll(commands.pointsToRun(args));
         }
         return todo;
     }

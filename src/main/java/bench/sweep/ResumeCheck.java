@@ -1,13 +1,17 @@
 package bench.sweep;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
 /**
  * Whether a point's existing result file counts as done, so {@code --resume} skips it. Done
  * means: a complete result (not interrupted, every request sent and succeeded, at least one)
- * of this label, measured with the point's axis values. Anything else is run again, with the
- * reason shown. Pure: takes the parsed file (or null when there is none).
+ * of this label, measured with the point's axis values and, when the plan's flags are given,
+ * with the same {@code bench run} flags (a smoke sweep with {@code --num-prompts 8} does not
+ * count for the real one). Anything else is run again, with the reason shown. Pure: takes the
+ * parsed file (or null when there is none).
  */
 public final class ResumeCheck {
     private ResumeCheck() {}
@@ -28,6 +32,17 @@ public final class ResumeCheck {
      * @param parseError why the file could not be parsed, or null
      */
     public static Status check(JsonNode result, String parseError, String label, Point point) {
+        return check(result, parseError, label, point, null, null);
+    }
+
+    /**
+     * @param plannedFlags the point's significant run flags ({@link RunArgs#significant}), or
+     *                     null not to compare flags
+     * @param resultFlags  the same of the command line the result records, or null when it
+     *                     records none
+     */
+    public static Status check(JsonNode result, String parseError, String label, Point point,
+            List<String> plannedFlags, List<String> resultFlags) {
         if (parseError != null) {
             return new Status(false, "unreadable result (" + parseError + ")");
         }
@@ -71,6 +86,34 @@ public final class ResumeCheck {
                 return new Status(false, "result has " + a.configKey() + " " + have + ", the plan " + e.getValue());
             }
         }
+        if (plannedFlags != null) {
+            if (resultFlags == null) {
+                return new Status(false, "result does not record its bench run flags (an older bench made it)");
+            }
+            if (!plannedFlags.equals(resultFlags)) {
+                return new Status(false, "flags changed: " + difference(resultFlags, plannedFlags));
+            }
+        }
         return new Status(true, "done");
+    }
+
+    /** What the plan changes against the result, in words, e.g. {@code '--num-prompts 8' -> '--num-prompts 9'}. */
+    static String difference(List<String> had, List<String> planned) {
+        List<String> gone = new ArrayList<>(had);
+        List<String> added = new ArrayList<>(planned);
+        for (String f : planned) {
+            gone.remove(f);
+        }
+        for (String f : had) {
+            added.remove(f);
+        }
+        String s = gone.isEmpty() ? "the plan adds " + quoted(added)
+                : added.isEmpty() ? "the plan drops " + quoted(gone)
+                : "result has " + quoted(gone) + ", the plan " + quoted(added);
+        return s.length() > 200 ? s.substring(0, 197) + "..." : s;
+    }
+
+    private static String quoted(List<String> flags) {
+        return flags.stream().map(f -> "'" + f + "'").collect(java.util.stream.Collectors.joining(" "));
     }
 }

@@ -124,6 +124,61 @@ public final class RunArgs {
         return out;
     }
 
+    /**
+     * The flags of a {@code bench run} argument list that decide what its result measured: every
+     * option occurrence but those bench sweep owns (where the server is, the label, the result
+     * file), header values hidden as in the result ({@link #redactHeaders}), one entry per
+     * occurrence, sorted (the order of different options does not matter). Two lists with the
+     * same significant flags measure the same thing on the same deployment, wherever it runs.
+     */
+    public static List<String> significant(List<String> args, RunOptions options) {
+        Set<String> owned = new HashSet<>();
+        for (String o : OWNED) {
+            RunOptions.Option opt = options.find(o);
+            owned.add(opt == null ? o : opt.key());
+        }
+        List<String> tokens = redactHeaders(args);
+        int start = !tokens.isEmpty() && tokens.get(0).equals("run") ? 1 : 0;
+        List<String> out = new ArrayList<>();
+        for (Occurrence o : occurrences(tokens.subList(start, tokens.size()), options, null)) {
+            if (o.option() == null || !owned.contains(o.option().key())) {
+                out.add(String.join(" ", o.tokens()));
+            }
+        }
+        java.util.Collections.sort(out);
+        return List.copyOf(out);
+    }
+
+    /**
+     * {@code args} with the values of {@code --header KEY=VALUE} replaced by {@code KEY=***}, so
+     * that a result file can record its command line without the secrets a header may carry.
+     */
+    public static List<String> redactHeaders(List<String> args) {
+        List<String> out = new ArrayList<>(args.size());
+        boolean inHeader = false;
+        for (String t : args) {
+            if (t.equals("--header")) {
+                inHeader = true;
+                out.add(t);
+            } else if (t.startsWith("--header=")) {
+                inHeader = false;
+                out.add("--header=" + redactHeader(t.substring("--header=".length())));
+            } else if (inHeader && !t.startsWith("-")) {
+                inHeader = false;
+                out.add(redactHeader(t));
+            } else {
+                inHeader = false;
+                out.add(t);
+            }
+        }
+        return List.copyOf(out);
+    }
+
+    private static String redactHeader(String kv) {
+        int eq = kv.indexOf('=');
+        return eq < 0 ? "***" : kv.substring(0, eq + 1) + "***";
+    }
+
     private static boolean looksLikeOption(String token, RunOptions options) {
         if (!token.startsWith("-")) {
             return false;

@@ -117,6 +117,19 @@ class SweepMockIT {
         CliRunner.Result redo = sweep("a", append(grid, "--no-resume"));
         assertEquals(0, redo.exitCode(), redo.err());
         assertTrue(redo.out().contains("4 ran, 0 skipped"), redo.out());
+        assertTrue(r.at("/config/args").toString().startsWith("[\"--num-prompts\",\"8\","), r.toString());
+
+        // other run flags make other results: a point done with --num-prompts 8 is not done for 9;
+        // where the server is does not matter (a new allocation serves elsewhere)
+        List<String> moved = new ArrayList<>(List.of("sweep", "--base-url", "http://127.0.0.1:1", "--experiment",
+                "exp", "--label", "a", "--results-dir", tmp.toString(), "--dry-run"));
+        moved.addAll(List.of(grid));
+        moved.addAll(List.of(RUN_FLAGS));
+        assertEquals("[1/4] input-len/input-len=16: skip (done)", points(CliRunner.run(moved.toArray(String[]::new)))
+                .get(0));
+        moved.set(moved.indexOf("8"), "9");
+        assertEquals("[1/4] input-len/input-len=16: run (flags changed: result has '--num-prompts 8', the plan "
+                + "'--num-prompts 9')", points(CliRunner.run(moved.toArray(String[]::new))).get(0));
 
         // a second label, then the figures and the comparison, from the files alone
         assertEquals(0, sweep("b", "--sweep", "input-len=16,32", "--fixed", "output-len=4").exitCode());

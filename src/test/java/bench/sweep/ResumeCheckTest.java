@@ -64,4 +64,20 @@ class ResumeCheckTest {
         ((ObjectNode) r.get("config")).putNull("max_concurrency");
         assertEquals("result has max_concurrency null, the plan 16", ResumeCheck.check(r, null, "pd", rate).reason());
     }
+
+    @Test
+    void withThePlansFlagsGivenAResultMadeWithOtherFlagsIsNotDone() {
+        List<String> planned = List.of("--num-prompts 9", "--request-rate 4");
+        assertTrue(ResumeCheck.check(complete(), null, "pd", POINT, planned, planned).done());
+        assertEquals("flags changed: result has '--num-prompts 8', the plan '--num-prompts 9'", ResumeCheck.check(
+                complete(), null, "pd", POINT, planned, List.of("--num-prompts 8", "--request-rate 4")).reason());
+        assertEquals("flags changed: the plan adds '--request-rate 4'", ResumeCheck.check(complete(), null, "pd", POINT,
+                planned, List.of("--num-prompts 9")).reason());
+        assertEquals("flags changed: the plan drops '--ignore-eos'", ResumeCheck.check(complete(), null, "pd", POINT,
+                planned, List.of("--ignore-eos", "--num-prompts 9", "--request-rate 4")).reason());
+        assertEquals("result does not record its bench run flags (an older bench made it)",
+                ResumeCheck.check(complete(), null, "pd", POINT, planned, null).reason());
+        // without the plan's flags, flags are not compared
+        assertTrue(ResumeCheck.check(complete(), null, "pd", POINT, null, null).done());
+    }
 }

@@ -91,4 +91,24 @@ class RunArgsTest {
         assertEquals("bench run --x 'a b' 'it'\\''s' point=input-len=512,output-len=256 ''",
                 "bench " + Shell.join(List.of("run", "--x", "a b", "it's", "point=input-len=512,output-len=256", "")));
     }
+
+    @Test
+    void significantFlagsLeaveOutWhatTheSweepOwnsAndIgnoreOrder() {
+        List<String> a = List.of("run", "--num-prompts", "8", "--base-url", "http://a:1", "--label", "x",
+                "--result-dir", "d1", "--result-filename", "f.json", "--metadata", "k=v", "w=z", "--save-result");
+        List<String> b = List.of("--save-result", "--base-url", "http://b:2", "--metadata", "k=v", "w=z",
+                "--result-dir", "d2", "--num-prompts", "8");
+        assertEquals(List.of("--metadata k=v w=z", "--num-prompts 8", "--save-result"), RunArgs.significant(a, OPTIONS));
+        assertEquals(RunArgs.significant(a, OPTIONS), RunArgs.significant(b, OPTIONS));
+        assertEquals(List.of("--input-len 9", "--num-prompts 8", "--save-result"),
+                RunArgs.significant(List.of("--input-len", "9", "--num-prompts", "8", "--save-result"), OPTIONS));
+    }
+
+    @Test
+    void headerValuesAreHidden() {
+        assertEquals(List.of("--header", "Authorization=***", "--header=X-Key=***", "--num-prompts", "8", "--header",
+                "***"), RunArgs.redactHeaders(List.of("--header", "Authorization=Bearer sk-1", "--header=X-Key=a=b",
+                        "--num-prompts", "8", "--header", "novalue")));
+        assertEquals(List.of("--header X-Key=***"), RunArgs.significant(List.of("--header", "X-Key=secret"), OPTIONS));
+    }
 }
