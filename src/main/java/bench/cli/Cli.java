@@ -66,6 +66,21 @@ public final class Cli {
         return cl;
     }
 
+    /**
+     * Runs the checks of a command's option values: what they reject is bad input, exit status
+     * {@link #EXIT_USAGE}, like a flag picocli could not parse.
+     */
+    static <T> T usage(java.util.function.Supplier<T> checks) {
+        try {
+            return checks.get();
+        } catch (BenchException e) {
+            if (e.exitCode() != 1) {
+                throw e;
+            }
+            throw new BenchException(e.getMessage(), EXIT_USAGE, e);
+        }
+    }
+
     static boolean verbose(String[] args) {
         return Arrays.asList(args).contains("--verbose");
     }

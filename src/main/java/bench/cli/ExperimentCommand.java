@@ -104,6 +104,13 @@ final class ExperimentCommand implements Callable<Integer> {
                 return code == 0 ? table.toString() : null;
             }
         };
+        List<String> labels = s.topologies().stream().map(Topology::label).toList();
+        for (String l : only) {
+            if (!labels.contains(l)) {
+                throw new BenchException("--only: no topology '" + l + "' in " + s.name() + " (its topologies: "
+                        + String.join(", ", labels) + ")", Cli.EXIT_USAGE, null);
+            }
+        }
         Experiment e = new Experiment(s, launcher, resultsDir, commands, out, env.clock());
         if (dryRun) {
             for (Topology t : s.topologies()) {

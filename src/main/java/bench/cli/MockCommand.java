@@ -203,7 +203,7 @@ final class MockCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
-        MockConfig config = config();
+        MockConfig config = Cli.usage(this::config);
         // compile the serving paths before listening, so the first real streams are on time
         SelfWarmup.run();
         JitSettle.await();

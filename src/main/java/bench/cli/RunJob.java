@@ -75,8 +75,12 @@ final class RunJob {
         this.err = err;
     }
 
-    int run() {
-        // everything that can be checked without the network, first
+    /** The option values, checked (bad ones are bad input: exit status 2) before any network call. */
+    private record Checked(Endpoint endpoint, String path, RequestEncoder.Api api, Map<String, String> headers,
+            double rate, List<Double> percentiles, GoodputSlo goodput, ObjectNode extraBody, String datasetName,
+            boolean ignoreEos, RunConfig config) {}
+
+    private Checked check() {
         Endpoint endpoint = target.endpoint();
         String path = target.apiPath();
         RequestEncoder.Api api = RequestEncoder.apiOf(path);
@@ -96,9 +100,44 @@ final class RunJob {
                 load.numWarmups, seconds(load.requestTimeoutSeconds, "--request-timeout"), INTERRUPT_GRACE,
                 Duration.ofSeconds(load.readyCheckTimeoutSeconds), dataset.seed, ignoreEos, goodput, percentiles,
                 idPrefix);
+        if (output.saveResult || output.saveDetailed) {
+            checkWritable(output.resultDir != null ? output.resultDir : Path.of("."));
+        }
+        return new Checked(endpoint, path, api, headers, rate, percentiles, goodput, extraBody, datasetName, ignoreEos,
+                config);
+    }
+
+    int run() {
+        // everything that can be checked without the network, first
+        Checked checked = Cli.usage(this::check);
+        Endpoint endpoint = checked.endpoint();
+        String path = checked.path();
+        RequestEncoder.Api api = checked.api();
+        Map<String, String> headers = checked.headers();
+        double rate = checked.rate();
+        List<Double> percentiles = checked.percentiles();
+        GoodputSlo goodput = checked.goodput();
+        ObjectNode extraBody = checked.extraBody();
+        String datasetName = checked.datasetName();
+        boolean ignoreEos = checked.ignoreEos();
+        RunConfig config = checked.config();
         Progress progress = output.noProgress ? Progress.NONE : new ProgressPrinter(err, env.errIsTerminal(), 10);
 
-        try (ControlClient control = new ControlClient(endpoint, headers, CONTROL_TIMEOUT, target.insecure)) {
+        // Ctrl-C and SIGTERM (scancel, a job's time limit) stop the run from here on, and it
+        // still writes what it measured; before the clock starts, that is nothing
+        RunControl stop = new RunControl();
+        try (Signals signals = new Signals(() -> onSignal(stop), env.handleSignals());
+                ControlClient control = new ControlClient(endpoint, headers, CONTROL_TIMEOUT, target.insecure)) {
+            if (!config.readyTimeout().isZero()) {
+                // every server call waits for the server, not only the first request
+                control.awaitModels(config.readyTimeout(), stop::stopRequested, () -> progress.phase(
+                        "Waiting up to " + config.readyTimeout().toSeconds() + " s for " + endpoint
+                                + " to answer /v1/models..."));
+                if (stop.stopRequested()) {
+                    throw new BenchException("interrupted while waiting for " + endpoint + ": nothing was measured",
+                            Cli.EXIT_INTERRUPTED, null);
+                }
+            }
             String model = target.model;
             if (model == null) {
                 model = control.firstModel();
@@ -114,7 +153,7 @@ final class RunJob {
                 RunInfo info = new RunInfo(backend, label, model, codec == null ? null : codec.id(), endpoint.toString(),
                         path, datasetName, configJson(config, model, endpoint, path, headers, extraBody));
                 Map<String, Double> metricsBefore = output.scrapeMetrics ? scrape(control) : null;
-                RunOutcome outcome = measure(endpoint, config, source, encoder, progress, resultFile);
+                RunOutcome outcome = measure(endpoint, config, source, encoder, progress, resultFile, stop);
                 if (metricsBefore != null) {
                     outcome = outcome.withServerMetrics(PrometheusText.delta(metricsBefore, scrape(control)));
                 }
@@ -139,20 +178,20 @@ final class RunJob {
         }
     }
 
+    private void onSignal(RunControl control) {
+        int n = control.requestStop();
+        if (n == 1) {
+            err.println();
+            err.println("Interrupted: no new requests; waiting up to " + INTERRUPT_GRACE.toSeconds()
+                    + " s for those in flight (Ctrl-C again to stop now).");
+        }
+        err.flush();
+    }
+
     private RunOutcome measure(Endpoint endpoint, RunConfig config, SampleSource source, RequestEncoder encoder,
-            Progress progress, Path resultFile) {
-        RunControl control = new RunControl();
+            Progress progress, Path resultFile, RunControl control) {
         DetailWriter details = output.saveDetailed ? new DetailWriter(detailFile(resultFile)) : null;
-        Runnable onSignal = () -> {
-            int n = control.requestStop();
-            if (n == 1) {
-                err.println();
-                err.println("Interrupted: no new requests; waiting up to " + INTERRUPT_GRACE.toSeconds()
-                        + " s for those in flight (Ctrl-C again to stop now).");
-            }
-            err.flush();
-        };
-        try (Signals signals = new Signals(onSignal, env.handleSignals())) {
+        try {
             return new Benchmark(endpoint, config, source, encoder, control, progress, details, env.clock(),
                     new ClientOptions(load.selfWarmup, target.insecure)).run();
         } finally {
@@ -195,6 +234,9 @@ final class RunJob {
     }
 
     private void checkDataset(String name) {
+        if (dataset.sharegptOutputLen != null && dataset.sharegptOutputLen < 1) {
+            throw new BenchException("--sharegpt-output-len must be >= 1, not " + dataset.sharegptOutputLen);
+        }
         switch (name) {
             case "random" -> { }
             case "sharegpt", "custom" -> {
@@ -405,7 +447,35 @@ final class RunJob {
             }
             Files.writeString(file, text, StandardCharsets.UTF_8);
         } catch (IOException e) {
-            throw new BenchException("cannot write " + file + ": " + e.getMessage(), e);
+            throw new BenchException("cannot write " + file + ": " + reason(e), e);
         }
+    }
+
+    /** Before the clock starts: the result directory can be created and written, so a long run is not lost. */
+    static void checkWritable(Path dir) {
+        try {
+            Files.createDirectories(dir);
+            Path probe = Files.createTempFile(dir, ".bench-write-check", ".tmp");
+            Files.delete(probe);
+        } catch (IOException e) {
+            throw new BenchException("cannot write results to " + dir + " (--result-dir): " + reason(e), e);
+        }
+    }
+
+    /** Why a file operation failed, in words (the JDK's message is often just the path). */
+    static String reason(IOException e) {
+        if (e instanceof java.nio.file.AccessDeniedException) {
+            return "permission denied";
+        }
+        if (e instanceof java.nio.file.NoSuchFileException) {
+            return "no such file or directory";
+        }
+        if (e instanceof java.nio.file.FileAlreadyExistsException || e instanceof java.nio.file.NotDirectoryException) {
+            return e instanceof java.nio.file.NotDirectoryException ? "not a directory" : "a file is in the way";
+        }
+        if (e instanceof java.nio.file.FileSystemException f && f.getReason() != null) {
+            return f.getReason();
+        }
+        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
     }
 }

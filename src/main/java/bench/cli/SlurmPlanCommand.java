@@ -42,7 +42,7 @@ final class SlurmPlanCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Plan p = Planner.plan(plan.config(parent.env()));
+        Plan p = Cli.usage(() -> Planner.plan(plan.config(parent.env())));
         var out = spec.commandLine().getOut();
         out.print(format == Format.JSON ? PlanFormat.json(p) : PlanFormat.text(p));
         out.flush();

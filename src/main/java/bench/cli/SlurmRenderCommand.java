@@ -72,10 +72,9 @@ final class SlurmRenderCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Plan p = Planner.plan(plan.config(parent.env()));
-        List<LaunchOptions.EnvSetting> settings = env == null ? List.of()
-                : env.stream().map(LaunchOptions.EnvSetting::parse).toList();
-        LaunchOptions options = new LaunchOptions(runtime, image, containerMounts, readyTimeoutSec, settings);
+        Plan p = Cli.usage(() -> Planner.plan(plan.config(parent.env())));
+        LaunchOptions options = Cli.usage(() -> new LaunchOptions(runtime, image, containerMounts, readyTimeoutSec,
+                env == null ? List.of() : env.stream().map(LaunchOptions.EnvSetting::parse).toList()));
         String script = LaunchScript.render(p, options);
         var stdout = spec.commandLine().getOut();
         if (out == null || out.toString().equals("-")) {

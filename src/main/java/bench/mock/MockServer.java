@@ -99,7 +99,11 @@ public final class MockServer implements AutoCloseable {
             selector = Selector.open();
             server = ServerSocketChannel.open();
             server.setOption(StandardSocketOptions.SO_REUSEADDR, true);
-            server.bind(new InetSocketAddress(config.host(), config.port()), 4096);
+            InetSocketAddress at = new InetSocketAddress(config.host(), config.port());
+            if (at.isUnresolved()) {
+                throw new java.net.UnknownHostException("cannot resolve host '" + config.host() + "'");
+            }
+            server.bind(at, 4096);
             server.configureBlocking(false);
             server.register(selector, SelectionKey.OP_ACCEPT);
         } catch (IOException e) {

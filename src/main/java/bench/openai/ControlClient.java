@@ -107,6 +107,44 @@ public final class ControlClient implements AutoCloseable {
         }
     }
 
+    /**
+     * Waits until {@code GET /v1/models} answers 2xx, polling once a second, for at most {@code
+     * timeout} or until {@code stop} says so; true when it did. {@code onWait} runs once, before
+     * the first pause (to say what is happening). The calls after it report their own errors.
+     */
+    public boolean awaitModels(Duration timeout, java.util.function.BooleanSupplier stop, Runnable onWait) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        boolean said = false;
+        while (true) {
+            try {
+                HttpResponse<Void> r = http.send(request("/v1/models").GET().build(),
+                        HttpResponse.BodyHandlers.discarding());
+                if (r.statusCode() / 100 == 2) {
+                    return true;
+                }
+            } catch (IOException e) {
+                // not up yet
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+            long left = deadline - System.nanoTime();
+            if (left <= 0 || stop.getAsBoolean()) {
+                return false;
+            }
+            if (!said) {
+                onWait.run();
+                said = true;
+            }
+            try {
+                Thread.sleep(Math.max(1, Math.min(1000, left / 1_000_000)));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+    }
+
     /** GET a JSON document. */
     public JsonNode get(String path) {
         return send(path, request(path).GET().build());

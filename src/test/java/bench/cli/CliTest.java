@@ -30,29 +30,34 @@ class CliTest {
         assertTrue(r.out().startsWith("bench "), r.out());
     }
 
-    /** Bad input: one line on stderr, exit status 2 (usage) or 1, never a stack trace. */
+    /**
+     * Bad input: one line on stderr, exit status 2 (flags and their values; 1 for what only the
+     * network or the file system can tell), never a stack trace.
+     */
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
         "run --no-such-flag                                   | 2 | Unknown option: '--no-such-flag'",
         "run --num-prompts abc                                | 2 | Invalid value for option '--num-prompts'",
-        "run --num-prompts 0 --base-url http://127.0.0.1:9    | 1 | --num-prompts must be >= 1",
-        "run --request-rate fast --base-url http://127.0.0.1:9 | 1 | bad --request-rate 'fast'",
-        "run --request-rate -3 --base-url http://127.0.0.1:9  | 1 | --request-rate must be > 0 or inf",
-        "run --burstiness 0 --base-url http://127.0.0.1:9     | 1 | --burstiness must be > 0",
-        "run --max-concurrency 0 --base-url http://127.0.0.1:9 | 1 | --max-concurrency must be >= 1",
-        "run --base-url ftp://x:1                              | 1 | unsupported URL scheme 'ftp'",
-        "run --base-url http://127.0.0.1:9 --endpoint /v1/embeddings | 1 | unsupported --endpoint '/v1/embeddings'",
-        "run --base-url http://127.0.0.1:9 --goodput ttft=5   | 1 | bad --goodput entry 'ttft=5'",
-        "run --base-url http://127.0.0.1:9 --percentiles 0,101 | 1 | percentiles must be in (0, 100]",
-        "run --base-url http://127.0.0.1:9 --header novalue   | 1 | bad --header 'novalue'",
-        "run --base-url http://127.0.0.1:9 --dataset-name foo | 1 | unknown --dataset-name 'foo'",
-        "run --base-url http://127.0.0.1:9 --dataset-name sharegpt | 1 | needs --dataset-path",
-        "run --base-url http://127.0.0.1:9 --ramp-up-strategy linear | 1 | --ramp-up-strategy needs --ramp-up-start-rps",
-        "run --base-url http://127.0.0.1:9 --extra-body {nope | 1 | --extra-body is not valid JSON",
+        "run --num-prompts 0 --base-url http://127.0.0.1:9    | 2 | --num-prompts must be >= 1",
+        "run --request-rate fast --base-url http://127.0.0.1:9 | 2 | bad --request-rate 'fast'",
+        "run --request-rate -3 --base-url http://127.0.0.1:9  | 2 | --request-rate must be > 0 or inf",
+        "run --burstiness 0 --base-url http://127.0.0.1:9     | 2 | --burstiness must be > 0",
+        "run --max-concurrency 0 --base-url http://127.0.0.1:9 | 2 | --max-concurrency must be >= 1",
+        "run --base-url ftp://x:1                              | 2 | unsupported URL scheme 'ftp'",
+        "run --base-url http://127.0.0.1:9 --endpoint /v1/embeddings | 2 | unsupported --endpoint '/v1/embeddings'",
+        "run --base-url http://127.0.0.1:9 --goodput ttft=5   | 2 | bad --goodput entry 'ttft=5'",
+        "run --base-url http://127.0.0.1:9 --percentiles 0,101 | 2 | percentiles must be in (0, 100]",
+        "run --base-url http://127.0.0.1:9 --header novalue   | 2 | bad --header 'novalue'",
+        "run --base-url http://127.0.0.1:9 --dataset-name foo | 2 | unknown --dataset-name 'foo'",
+        "run --base-url http://127.0.0.1:9 --dataset-name sharegpt | 2 | needs --dataset-path",
+        "run --base-url http://127.0.0.1:9 --ramp-up-strategy linear | 2 | --ramp-up-strategy needs --ramp-up-start-rps",
+        "run --base-url http://127.0.0.1:9 --extra-body {nope | 2 | --extra-body is not valid JSON",
         "run --base-url http://127.0.0.1:9 --random-range-ratio 0.5 --model m --tokenizer /nonexistent | 1 | no tokenizer.json at /nonexistent",
         "run --base-url http://127.0.0.1:9                    | 1 | cannot reach http://127.0.0.1:9/v1/models: connection refused",
-        "mock --port 70000                                    | 1 | --port must be in 0..65535",
-        "mock --itl-ms -1                                     | 1 | --itl-ms must be >= 0",
+        "mock --port 70000                                    | 2 | --port must be in 0..65535",
+        "mock --itl-ms -1                                     | 2 | --itl-ms must be >= 0",
+        "run --base-url http://127.0.0.1:9 --dataset-name sharegpt --dataset-path pom.xml --sharegpt-output-len 0 | 2 | --sharegpt-output-len must be >= 1, not 0",
+        "slurm plan --hosts node[1-4] --route 3 --job-id 1 -- --model m | 2 | 4 nodes cannot be split into 3 equal route groups",
     })
     void badInputGivesOneLineAndNonZeroExit(String args, int expectedExit, String expectedMessage) {
         CliRunner.Result r = CliRunner.run(args.trim().split("\\s+"));

@@ -136,6 +136,51 @@ class RunMockIT {
         }
     }
 
+    @Test
+    void theReadyCheckWaitsForAServerThatIsNotUpYet() throws Exception {
+        int port;
+        try (java.net.ServerSocket probe = new java.net.ServerSocket(0, 1,
+                java.net.InetAddress.getByName("127.0.0.1"))) {
+            port = probe.getLocalPort();
+        }
+        MockServer[] late = new MockServer[1];
+        Thread starter = new Thread(() -> {
+            try {
+                Thread.sleep(1500);
+            } catch (InterruptedException e) {
+                return;
+            }
+            late[0] = new MockServer(new MockConfig("127.0.0.1", port, "late-model", 5, 1, 16)).start();
+        });
+        starter.start();
+        try {
+            // no --model: the first call is /v1/models, and it must wait too
+            CliRunner.Result r = CliRunner.run("run", "--base-url", "http://127.0.0.1:" + port, "--input-len", "16",
+                    "--output-len", "4", "--num-prompts", "4", "--ready-check-timeout-sec", "30", "--no-self-warmup");
+            assertEquals(0, r.exitCode(), r.err());
+            assertTrue(r.err().contains("to answer /v1/models..."), r.err());
+            assertTrue(r.out().contains("Successful requests:                     4"), r.out());
+        } finally {
+            starter.join();
+            if (late[0] != null) {
+                late[0].close();
+            }
+        }
+    }
+
+    @Test
+    void anUnwritableResultDirectoryStopsTheRunBeforeItStarts() throws IOException {
+        Path file = Files.writeString(tmp.resolve("a-file"), "x");
+        CliRunner.Result r = CliRunner.run("run", "--base-url", url, "--num-prompts", "4", "--save-result",
+                "--result-dir", file.resolve("sub").toString(), "--no-progress");
+        assertEquals(2, r.exitCode(), r.err());
+        assertTrue(r.err().startsWith("bench: error: cannot write results to " + file.resolve("sub")
+                + " (--result-dir): "), r.err());
+        assertEquals(1, r.err().lines().count(), r.err());
+        assertEquals("", r.out(), "nothing ran");
+        assertEquals(0, mock.streamsStarted(), "no request reached the server");
+    }
+
     private static JsonNode onlyResult(Path dir) throws IOException {
         try (Stream<Path> files = Files.list(dir)) {
             List<Path> json = files.filter(p -> p.toString().endsWith(".json")).toList();

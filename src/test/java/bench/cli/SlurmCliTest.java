@@ -113,21 +113,21 @@ class SlurmCliTest {
 
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
-        "slurm plan --route 3 -- --model m                         | 1 | bench: error: 4 nodes cannot be split into 3 equal route groups",
-        "slurm plan --prefill 4 -- --model m                       | 1 | bench: error: --prefill 4 leaves no decode node",
-        "slurm plan -- --model m -tp 16                            | 1 | bench: error: tensor parallel size 16 is larger than a node (8 GPUs)",
-        "slurm plan -- --model m -tp 3                             | 1 | bench: error: tensor parallel size 3 does not divide the 8 GPUs",
-        "slurm plan --hosts a,b,a -- --model m                     | 1 | bench: error: duplicate host 'a' in the hostlist",
-        "slurm plan --hosts node[1-2 -- --model m                  | 1 | bench: error: bad hostlist 'node[1-2': '[' without ']'",
-        "slurm plan -- --model m --port 9000                       | 1 | bench: error: --port is set by bench slurm for each node",
+        "slurm plan --route 3 -- --model m                         | 2 | bench: error: 4 nodes cannot be split into 3 equal route groups",
+        "slurm plan --prefill 4 -- --model m                       | 2 | bench: error: --prefill 4 leaves no decode node",
+        "slurm plan -- --model m -tp 16                            | 2 | bench: error: tensor parallel size 16 is larger than a node (8 GPUs)",
+        "slurm plan -- --model m -tp 3                             | 2 | bench: error: tensor parallel size 3 does not divide the 8 GPUs",
+        "slurm plan --hosts a,b,a -- --model m                     | 2 | bench: error: duplicate host 'a' in the hostlist",
+        "slurm plan --hosts node[1-2 -- --model m                  | 2 | bench: error: bad hostlist 'node[1-2': '[' without ']'",
+        "slurm plan -- --model m --port 9000                       | 2 | bench: error: --port is set by bench slurm for each node",
         "slurm plan --format yaml -- --model m                     | 2 | Invalid value for option '--format'",
         "slurm plan --model m                                      | 2 | Unknown option: '--model'",
-        "slurm render --runtime docker -- --model m                | 1 | bench: error: --runtime docker needs --image",
-        "slurm render --runtime pyxis -- --model m                 | 1 | bench: error: --runtime pyxis needs --image",
-        "slurm render --image x -- --model m                       | 1 | bench: error: --image and --container-mount are for --runtime docker or pyxis",
+        "slurm render --runtime docker -- --model m                | 2 | bench: error: --runtime docker needs --image",
+        "slurm render --runtime pyxis -- --model m                 | 2 | bench: error: --runtime pyxis needs --image",
+        "slurm render --image x -- --model m                       | 2 | bench: error: --image and --container-mount are for --runtime docker or pyxis",
         "slurm render --runtime podman -- --model m                | 2 | Invalid value for option '--runtime'",
-        "slurm render --env NOVALUE -- --model m                   | 1 | bench: error: bad --env 'NOVALUE': expected NAME=VALUE",
-        "slurm render --ready-timeout 0 -- --model m               | 1 | bench: error: --ready-timeout must be >= 1 second",
+        "slurm render --env NOVALUE -- --model m                   | 2 | bench: error: bad --env 'NOVALUE': expected NAME=VALUE",
+        "slurm render --ready-timeout 0 -- --model m               | 2 | bench: error: --ready-timeout must be >= 1 second",
     })
     void badInputGivesOneLine(String line, int exit, String message) {
         CliRunner.Result r = CliRunner.run(ALLOCATION, line.trim().split("\\s+"));
@@ -140,11 +140,11 @@ class SlurmCliTest {
     @Test
     void outsideAnAllocationHostsAndJobIdMustBeGiven() {
         CliRunner.Result noJob = CliRunner.run("slurm", "plan", "--hosts", "n1", "--", "--model", "m");
-        assertEquals(1, noJob.exitCode());
+        assertEquals(2, noJob.exitCode());
         assertEquals("bench: error: no job id: give --job-id or run inside a Slurm allocation (SLURM_JOB_ID)\n",
                 noJob.err());
         CliRunner.Result noHosts = CliRunner.run("slurm", "plan", "--job-id", "1", "--", "--model", "m");
-        assertEquals(1, noHosts.exitCode());
+        assertEquals(2, noHosts.exitCode());
         assertEquals("bench: error: 0 nodes to plan for: give --hosts or run inside a Slurm allocation"
                 + " (SLURM_JOB_NODELIST)\n", noHosts.err());
         CliRunner.Result badJob = CliRunner.run(CliRunner.env(Map.of("SLURM_JOB_ID", "12_3")), "slurm", "plan",

@@ -66,4 +66,14 @@ class ExperimentIT {
                 r.out());
         assertEquals(0, ProcessHandle.current().children().filter(ProcessHandle::isAlive).count());
     }
+
+    @Test
+    void anUnknownTopologyInOnlyIsBadInput() {
+        CliRunner.Result r = CliRunner.run("experiment", "demo", "--dry-run", "--only", "pd_1prefill_3decode,zzz",
+                "--results-dir", tmp.toString());
+        assertEquals(2, r.exitCode(), r.out() + r.err());
+        assertEquals("", r.out());
+        assertTrue(r.err().startsWith("bench: error: --only: no topology 'zzz' in demo (its topologies: "
+                + "baseline_4node_tp8, "), r.err());
+    }
 }
