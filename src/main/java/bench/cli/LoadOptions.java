@@ -49,7 +49,7 @@ final class LoadOptions {
     double requestTimeoutSeconds;
 
     @Option(names = "--ready-check-timeout-sec", paramLabel = "SECONDS", defaultValue = "0",
-            description = "Before the run, retry a test request until it succeeds, up to this long; 0 skips (default: ${DEFAULT-VALUE}).")
+            description = "Before the run, wait this long at most for the server: for /v1/models to answer, then for a test request to succeed; 0 skips (default: ${DEFAULT-VALUE}).")
     int readyCheckTimeoutSeconds;
 
     @Option(names = "--ignore-eos", negatable = true,

@@ -82,6 +82,17 @@ final class PlotCommand implements Callable<Integer> {
             throw new BenchException("nothing to plot: no sweep over input-len, output-len, request-rate or "
                     + "max-concurrency alone (sweeps found: " + String.join(", ", table.sweeps().keySet()) + ")");
         }
+        PrintWriter err = spec.commandLine().getErr();
+        for (FigureModel f : figures) {
+            for (FigureModel.Panel p : f.panels()) {
+                if (p.series().isEmpty()) {
+                    // e.g. --stat p90 on vLLM's files, which hold only the percentiles of its --metric-percentiles
+                    err.println("bench plot: warning: " + f.fileStem() + ": no result has a value for '" + p.title()
+                            + "' with --stat " + stat + "; the panel is drawn empty");
+                }
+            }
+        }
+        err.flush();
         Path dir = out != null ? out : dirs.get(0).resolve("plots");
         ChartRenderer renderer = new ChartRenderer();
         for (FigureModel f : figures) {

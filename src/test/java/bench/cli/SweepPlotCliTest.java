@@ -142,6 +142,20 @@ class SweepPlotCliTest {
     }
 
     @Test
+    void aStatTheFilesDoNotHoldIsDrawnEmptyWithAWarning() {
+        // vLLM writes only the percentiles of its --metric-percentiles (99 by default)
+        Path out = tmp.resolve("p90");
+        CliRunner.Result r = CliRunner.run("plot", VLLM + "/layout", "--out", out.toString(), "--stat", "p90",
+                "--format", "svg");
+        assertEquals(0, r.exitCode(), r.err());
+        assertTrue(r.err().contains("bench plot: warning: ttft_p90: no result has a value for '"), r.err());
+        assertTrue(r.err().contains("' with --stat p90; the panel is drawn empty"), r.err());
+        CliRunner.Result p99 = CliRunner.run("plot", VLLM + "/layout", "--out", tmp.resolve("p99").toString(),
+                "--stat", "p99", "--format", "svg");
+        assertEquals("", p99.err());
+    }
+
+    @Test
     void compareCsvOfTheVllmFixtures() {
         CliRunner.Result r = CliRunner.run("compare", VLLM, "--baseline", "vllm_route4", "--csv");
         assertEquals(0, r.exitCode(), r.err());
