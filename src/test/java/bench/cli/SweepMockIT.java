@@ -160,7 +160,7 @@ class SweepMockIT {
         List<String> lines = points(r);
         assertTrue(lines.get(0).startsWith("[1/3] first/input-len=16: done in "), lines.get(0));
         assertTrue(lines.get(1).matches("\\[2/3] broken/input-len=16: FAILED in [0-9.]+ s: dataset file not found: "
-                + "/nonexistent/prompts.jsonl \\(exit 1\\)"), lines.get(1));
+                + "/nonexistent/prompts.jsonl \\(exit 2\\)"), lines.get(1));
         assertTrue(lines.get(2).startsWith("[3/3] last/input-len=32: done in "), lines.get(2));
         assertTrue(r.out().contains("bench sweep: 3 points: 2 ran, 0 skipped (already done), 1 failed"), r.out());
         assertTrue(r.out().contains("\n  failed: broken/input-len=16: dataset file not found"), r.out());
