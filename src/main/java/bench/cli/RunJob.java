@@ -470,8 +470,11 @@ final class RunJob {
         if (e instanceof java.nio.file.NoSuchFileException) {
             return "no such file or directory";
         }
-        if (e instanceof java.nio.file.FileAlreadyExistsException || e instanceof java.nio.file.NotDirectoryException) {
-            return e instanceof java.nio.file.NotDirectoryException ? "not a directory" : "a file is in the way";
+        if (e instanceof java.nio.file.NotDirectoryException) {
+            return "not a directory";
+        }
+        if (e instanceof java.nio.file.FileAlreadyExistsException) {
+            return "a file is in the way";
         }
         if (e instanceof java.nio.file.FileSystemException f && f.getReason() != null) {
             return f.getReason();

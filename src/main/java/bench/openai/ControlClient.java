@@ -96,8 +96,13 @@ public final class ControlClient implements AutoCloseable {
 
     /** True when {@code GET /health} answers 2xx. */
     public boolean healthy() {
+        return answers("/health");
+    }
+
+    /** True when {@code GET path} answers 2xx; false when it answers otherwise or cannot be reached. */
+    private boolean answers(String path) {
         try {
-            HttpResponse<Void> r = http.send(request("/health").GET().build(), HttpResponse.BodyHandlers.discarding());
+            HttpResponse<Void> r = http.send(request(path).GET().build(), HttpResponse.BodyHandlers.discarding());
             return r.statusCode() / 100 == 2;
         } catch (IOException e) {
             return false;
@@ -116,16 +121,10 @@ public final class ControlClient implements AutoCloseable {
         long deadline = System.nanoTime() + timeout.toNanos();
         boolean said = false;
         while (true) {
-            try {
-                HttpResponse<Void> r = http.send(request("/v1/models").GET().build(),
-                        HttpResponse.BodyHandlers.discarding());
-                if (r.statusCode() / 100 == 2) {
-                    return true;
-                }
-            } catch (IOException e) {
-                // not up yet
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+            if (answers("/v1/models")) {
+                return true;
+            }
+            if (Thread.currentThread().isInterrupted()) {
                 return false;
             }
             long left = deadline - System.nanoTime();

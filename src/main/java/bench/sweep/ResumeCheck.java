@@ -97,7 +97,7 @@ public final class ResumeCheck {
         return new Status(true, "done");
     }
 
-    /** What the plan changes against the result, in words, e.g. {@code '--num-prompts 8' -> '--num-prompts 9'}. */
+    /** What the plan changes against the result, in words, e.g. {@code result has '--num-prompts 8', the plan '--num-prompts 9'}. */
     static String difference(List<String> had, List<String> planned) {
         List<String> gone = new ArrayList<>(had);
         List<String> added = new ArrayList<>(planned);

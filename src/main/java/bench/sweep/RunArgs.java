@@ -80,11 +80,7 @@ public final class RunArgs {
      */
     private static List<Occurrence> occurrences(List<String> args, RunOptions options, String where) {
         List<Occurrence> out = new ArrayList<>();
-        Set<String> ownedKeys = new LinkedHashSet<>();
-        for (String o : OWNED) {
-            RunOptions.Option opt = options.find(o);
-            ownedKeys.add(opt == null ? o : opt.key());
-        }
+        Set<String> ownedKeys = ownedKeys(options);
         int i = 0;
         int bound = args.size();
         while (i < bound) {
@@ -132,11 +128,7 @@ public final class RunArgs {
      * same significant flags measure the same thing on the same deployment, wherever it runs.
      */
     public static List<String> significant(List<String> args, RunOptions options) {
-        Set<String> owned = new HashSet<>();
-        for (String o : OWNED) {
-            RunOptions.Option opt = options.find(o);
-            owned.add(opt == null ? o : opt.key());
-        }
+        Set<String> owned = ownedKeys(options);
         List<String> tokens = redactHeaders(args);
         int start = !tokens.isEmpty() && tokens.get(0).equals("run") ? 1 : 0;
         List<String> out = new ArrayList<>();
@@ -177,6 +169,16 @@ public final class RunArgs {
     private static String redactHeader(String kv) {
         int eq = kv.indexOf('=');
         return eq < 0 ? "***" : kv.substring(0, eq + 1) + "***";
+    }
+
+    /** The canonical keys of the options bench sweep owns ({@link #OWNED}). */
+    private static Set<String> ownedKeys(RunOptions options) {
+        Set<String> keys = new LinkedHashSet<>();
+        for (String o : OWNED) {
+            RunOptions.Option opt = options.find(o);
+            keys.add(opt == null ? o : opt.key());
+        }
+        return keys;
     }
 
     private static boolean looksLikeOption(String token, RunOptions options) {
