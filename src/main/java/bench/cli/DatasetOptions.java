@@ -16,9 +16,14 @@ final class DatasetOptions {
             description = "Prompt length in tokens, random dataset (default: ${DEFAULT-VALUE}).")
     int inputLen;
 
-    @Option(names = {"--output-len", "--random-output-len"}, paramLabel = "N", defaultValue = "128",
-            description = "Output length in tokens (max_tokens), random dataset; default for custom lines without one (default: ${DEFAULT-VALUE}).")
-    int outputLen;
+    @Option(names = "--output-len", paramLabel = "N",
+            description = "Output length in tokens (max_tokens) for every dataset: sets --random-output-len, "
+                    + "--sharegpt-output-len and --custom-output-len, as in vLLM.")
+    Integer outputLen;
+
+    @Option(names = "--random-output-len", paramLabel = "N", defaultValue = "128",
+            description = "Output length in tokens, random dataset (default: ${DEFAULT-VALUE}).")
+    int randomOutputLen;
 
     @Option(names = "--random-range-ratio", paramLabel = "R", defaultValue = "0",
             description = "Lengths drawn uniformly from [len*(1-R), len*(1+R)] (default: ${DEFAULT-VALUE}).")
@@ -32,11 +37,47 @@ final class DatasetOptions {
             description = "Fixed output length for sharegpt (default: the reference answer's length).")
     Integer sharegptOutputLen;
 
-    @Option(names = "--tokenizer", paramLabel = "PATH",
-            description = "Hugging Face tokenizer.json, or a model directory holding one, for exact prompt lengths "
+    @Option(names = "--custom-output-len", paramLabel = "N",
+            description = "Output length for custom lines without one (default: --random-output-len).")
+    Integer customOutputLen;
+
+    @Option(names = "--disable-shuffle",
+            description = "sharegpt: take conversations in file order instead of shuffled with --seed.")
+    boolean disableShuffle;
+
+    @Option(names = "--tokenizer", paramLabel = "PATH|ID",
+            description = "Hugging Face tokenizer.json, a model directory holding one, or a model id (org/name) "
+                    + "in the local Hugging Face cache (never downloaded), for exact prompt lengths "
                     + "(default: the server's /tokenize and /detokenize).")
-    Path tokenizer;
+    String tokenizer;
+
+    @Option(names = "--tokenizer-mode", paramLabel = "MODE", defaultValue = "auto",
+            description = "auto or hf: --tokenizer is read as a Hugging Face tokenizer.json; other modes "
+                    + "(mistral, ...) need the server's tokenizer, the default (default: ${DEFAULT-VALUE}).")
+    String tokenizerMode;
+
+    @Option(names = "--trust-remote-code",
+            description = "Accepted for vLLM's command lines; bench never runs a model's code, so it has no effect.")
+    boolean trustRemoteCode;
 
     @Option(names = "--seed", defaultValue = "0", description = "Seed for prompts and the arrival schedule (default: ${DEFAULT-VALUE}).")
     long seed;
+
+    /** Output length of random prompts: --output-len wins, as in vLLM. */
+    int randomOutputLen() {
+        return outputLen != null ? outputLen : randomOutputLen;
+    }
+
+    /** Fixed output length of sharegpt prompts, or null for the reference answer's. */
+    Integer sharegptOutputLen() {
+        return outputLen != null ? outputLen : sharegptOutputLen;
+    }
+
+    /** Output length of custom lines that do not give one. */
+    int customOutputLen() {
+        if (outputLen != null) {
+            return outputLen;
+        }
+        return customOutputLen != null ? customOutputLen : randomOutputLen;
+    }
 }

@@ -2,6 +2,7 @@ package bench.cli;
 
 import bench.BenchException;
 import bench.load.RampUp;
+import bench.metrics.Metric;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -68,14 +69,37 @@ final class LoadOptions {
             description = "Percentiles to report (default: ${DEFAULT-VALUE}).")
     String percentiles;
 
-    @Option(names = "--temperature", description = "Sampling temperature.")
+    @Option(names = "--percentile-metrics", paramLabel = "M[,M...]",
+            description = "Metrics whose mean, median and percentiles the summary shows: ttft, tpot, itl, e2el, "
+                    + "itl_token, queue (client_queue_time), ttft_intended, e2el_intended "
+                    + "(e2el_including_client_queue), send_lateness (default: ttft, tpot, itl, e2el, and queue and "
+                    + "ttft_intended when there is a rate or a concurrency limit). The result file keeps them all.")
+    String percentileMetrics;
+
+    @Option(names = "--temperature", paramLabel = "T", description = "Sampling temperature.")
     Double temperature;
 
-    @Option(names = "--top-p", description = "Top-p sampling.")
+    @Option(names = "--top-p", paramLabel = "P", description = "Top-p sampling.")
     Double topP;
 
-    @Option(names = "--top-k", description = "Top-k sampling.")
+    @Option(names = "--top-k", paramLabel = "K", description = "Top-k sampling.")
     Integer topK;
+
+    @Option(names = "--min-p", paramLabel = "P", description = "Min-p sampling.")
+    Double minP;
+
+    @Option(names = "--frequency-penalty", paramLabel = "X", description = "Frequency penalty.")
+    Double frequencyPenalty;
+
+    @Option(names = "--presence-penalty", paramLabel = "X", description = "Presence penalty.")
+    Double presencePenalty;
+
+    @Option(names = "--repetition-penalty", paramLabel = "X", description = "Repetition penalty (vLLM).")
+    Double repetitionPenalty;
+
+    @Option(names = "--logprobs", paramLabel = "N",
+            description = "Log probabilities of the N most likely tokens with every token (chat: top_logprobs).")
+    Integer logprobs;
 
     @Option(names = "--extra-body", paramLabel = "JSON", description = "JSON object merged into every request body.")
     String extraBody;
@@ -120,6 +144,35 @@ final class LoadOptions {
         } catch (IllegalArgumentException e) {
             throw new BenchException(e.getMessage());
         }
+    }
+
+    /** The summary's metric sections from --percentile-metrics (vLLM's names too), or null for the default. */
+    List<Metric> percentileMetricList() {
+        if (percentileMetrics == null) {
+            return null;
+        }
+        List<Metric> out = new ArrayList<>();
+        for (String name : percentileMetrics.split(",")) {
+            String key = name.trim().toLowerCase(Locale.ROOT);
+            if (key.isEmpty()) {
+                continue;
+            }
+            Metric m = switch (key) {
+                case "client_queue_time" -> Metric.QUEUE;
+                case "e2el_including_client_queue" -> Metric.E2EL_INTENDED;
+                default -> java.util.Arrays.stream(Metric.values()).filter(v -> v.key().equals(key)).findFirst()
+                        .orElseThrow(() -> new BenchException("unknown --percentile-metrics name '" + name.trim()
+                                + "': ttft, tpot, itl, e2el, itl_token, queue, ttft_intended, e2el_intended, "
+                                + "send_lateness"));
+            };
+            if (!out.contains(m)) {
+                out.add(m);
+            }
+        }
+        if (out.isEmpty()) {
+            throw new BenchException("--percentile-metrics needs at least one name");
+        }
+        return out;
     }
 
     List<Double> percentileList() {

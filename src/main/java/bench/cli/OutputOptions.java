@@ -13,6 +13,11 @@ final class OutputOptions {
             description = "Also stream one JSON line per request (times, lengths, token times, error) as it completes.")
     boolean saveDetailed;
 
+    @Option(names = "--append-result",
+            description = "Add the result to the result file after what it holds (one JSON document after another; "
+                    + "plot and compare read each), instead of replacing it. Implies --save-result.")
+    boolean appendResult;
+
     @Option(names = "--result-dir", paramLabel = "DIR", description = "Directory for result files (default: current).")
     Path resultDir;
 

@@ -8,6 +8,7 @@ import bench.dataset.RandomDataset;
 import bench.dataset.SampleSource;
 import bench.dataset.ShareGptDataset;
 import bench.dataset.TokenCodec;
+import bench.dataset.TokenizerLocator;
 import bench.load.Benchmark;
 import bench.load.ClientOptions;
 import bench.load.Progress;
@@ -15,6 +16,7 @@ import bench.load.RunConfig;
 import bench.load.RunControl;
 import bench.load.RunOutcome;
 import bench.metrics.GoodputSlo;
+import bench.metrics.Metric;
 import bench.metrics.PrometheusText;
 import bench.openai.ControlClient;
 import bench.openai.Endpoint;
@@ -35,6 +37,7 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
@@ -77,8 +80,8 @@ final class RunJob {
 
     /** The option values, checked (bad ones are bad input: exit status 2) before any network call. */
     private record Checked(Endpoint endpoint, String path, RequestEncoder.Api api, Map<String, String> headers,
-            double rate, List<Double> percentiles, GoodputSlo goodput, ObjectNode extraBody, String datasetName,
-            boolean ignoreEos, RunConfig config) {}
+            double rate, List<Double> percentiles, List<Metric> shownMetrics, GoodputSlo goodput, ObjectNode extraBody, String datasetName,
+            TokenizerLocator.Found tokenizer, boolean ignoreEos, RunConfig config) {}
 
     private Checked check() {
         Endpoint endpoint = target.endpoint();
@@ -88,10 +91,12 @@ final class RunJob {
         double rate = load.rate();
         var rampUp = load.rampUp();
         List<Double> percentiles = load.percentileList();
+        List<Metric> shownMetrics = load.percentileMetricList();
         GoodputSlo goodput = GoodputSlo.parse(load.goodput);
-        ObjectNode extraBody = extraBody();
+        ObjectNode extraBody = extraBody(api);
         String datasetName = dataset.name.toLowerCase(Locale.ROOT);
         checkDataset(datasetName);
+        TokenizerLocator.Found tokenizer = tokenizer();
         boolean ignoreEos = load.ignoreEos != null ? load.ignoreEos : datasetName.equals("random");
         String idPrefix = load.requestIdPrefix != null ? load.requestIdPrefix
                 : "bench-" + UUID.randomUUID().toString().substring(0, 8) + "-";
@@ -100,11 +105,11 @@ final class RunJob {
                 load.numWarmups, seconds(load.requestTimeoutSeconds, "--request-timeout"), INTERRUPT_GRACE,
                 Duration.ofSeconds(load.readyCheckTimeoutSeconds), dataset.seed, ignoreEos, goodput, percentiles,
                 idPrefix);
-        if (output.saveResult || output.saveDetailed) {
+        if (output.saveResult || output.saveDetailed || output.appendResult) {
             checkWritable(output.resultDir != null ? output.resultDir : Path.of("."));
         }
-        return new Checked(endpoint, path, api, headers, rate, percentiles, goodput, extraBody, datasetName, ignoreEos,
-                config);
+        return new Checked(endpoint, path, api, headers, rate, percentiles, shownMetrics, goodput, extraBody, datasetName, tokenizer,
+                ignoreEos, config);
     }
 
     int run() {
@@ -138,20 +143,24 @@ final class RunJob {
                             Cli.EXIT_INTERRUPTED, null);
                 }
             }
-            String model = target.model;
+            // the name in requests: --served-model-name, else --model, else the server's first
+            String model = target.servedModelName != null ? target.servedModelName : target.model;
             if (model == null) {
                 model = control.firstModel();
                 progress.phase("Model: " + model + " (first on /v1/models)");
             }
-            try (TokenCodec codec = codec(control, model, datasetName)) {
+            // the name in results (vLLM's model_id): --model when given
+            String modelId = target.model != null ? target.model : model;
+            try (TokenCodec codec = codec(control, model, datasetName, checked.tokenizer())) {
                 SampleSource source = source(datasetName, codec, progress);
                 RequestEncoder encoder = new RequestEncoder(endpoint, path, model, headers, ignoreEos,
                         load.continuousUsage, extraBody);
                 String backend = api == RequestEncoder.Api.CHAT ? "openai-chat" : "openai";
                 String label = output.label != null ? output.label : backend;
-                Path resultFile = resultFile(label, model, rate, config);
-                RunInfo info = new RunInfo(backend, label, model, codec == null ? null : codec.id(), endpoint.toString(),
-                        path, datasetName, configJson(config, model, endpoint, path, headers, extraBody));
+                Path resultFile = resultFile(label, modelId, rate, config);
+                RunInfo info = new RunInfo(backend, label, modelId, codec == null ? null : codec.id(),
+                        endpoint.toString(), path, datasetName,
+                        configJson(config, model, datasetName, endpoint, path, headers, extraBody));
                 Map<String, Double> metricsBefore = output.scrapeMetrics ? scrape(control) : null;
                 RunOutcome outcome = measure(endpoint, config, source, encoder, progress, resultFile, stop);
                 if (metricsBefore != null) {
@@ -159,10 +168,10 @@ final class RunJob {
                 }
                 RunResult result = Summarizer.summarize(info, outcome, config.numPrompts(), rate, config.burstiness(),
                         config.maxConcurrency(), goodput.enabled(), percentiles, env.zone());
-                out.print(SummaryTable.render(result));
+                out.print(SummaryTable.render(result, checked.shownMetrics()));
                 out.flush();
                 if (resultFile != null) {
-                    write(resultFile, ResultJson.toJsonString(result));
+                    write(resultFile, ResultJson.toJsonString(result), output.appendResult);
                     err.println("Result written to " + resultFile);
                 }
                 return exitCode(result);
@@ -234,11 +243,17 @@ final class RunJob {
     }
 
     private void checkDataset(String name) {
-        if (dataset.sharegptOutputLen != null && dataset.sharegptOutputLen < 1) {
-            throw new BenchException("--sharegpt-output-len must be >= 1, not " + dataset.sharegptOutputLen);
-        }
+        atLeastOne(dataset.outputLen, "--output-len");
+        atLeastOne(dataset.sharegptOutputLen, "--sharegpt-output-len");
+        atLeastOne(dataset.customOutputLen, "--custom-output-len");
         switch (name) {
-            case "random" -> { }
+            case "random" -> {
+                if (dataset.path != null) {
+                    // as vLLM: a file given with the random dataset is a mistake, not a file to ignore
+                    throw new BenchException("--dataset-path is for sharegpt and custom; --dataset-name random makes "
+                            + "its own prompts (did you mean --dataset-name sharegpt or custom?)");
+                }
+            }
             case "sharegpt", "custom" -> {
                 if (dataset.path == null) {
                     throw new BenchException("--dataset-name " + name + " needs --dataset-path FILE");
@@ -251,10 +266,30 @@ final class RunJob {
         }
     }
 
+    private static void atLeastOne(Integer value, String flag) {
+        if (value != null && value < 1) {
+            throw new BenchException(flag + " must be >= 1, not " + value);
+        }
+    }
+
+    /** --tokenizer's file (a path or a model id in the local Hugging Face cache), or null for the server's. */
+    private TokenizerLocator.Found tokenizer() {
+        String mode = dataset.tokenizerMode.toLowerCase(Locale.ROOT);
+        if (dataset.tokenizer == null) {
+            return null; // the server tokenizes, in whatever mode it was started with
+        }
+        if (!mode.equals("auto") && !mode.equals("hf")) {
+            throw new BenchException("--tokenizer-mode " + dataset.tokenizerMode + ": bench reads --tokenizer as a "
+                    + "Hugging Face tokenizer.json (auto or hf); leave out --tokenizer to use the server's tokenizer");
+        }
+        return TokenizerLocator.locate(dataset.tokenizer, env::get);
+    }
+
     /** The tokenizer: --tokenizer, else the server's; null only for custom data without either. */
-    private TokenCodec codec(ControlClient control, String model, String datasetName) {
-        if (dataset.tokenizer != null) {
-            return HfTokenizer.load(dataset.tokenizer);
+    private TokenCodec codec(ControlClient control, String model, String datasetName,
+            TokenizerLocator.Found tokenizer) {
+        if (tokenizer != null) {
+            return HfTokenizer.load(tokenizer);
         }
         try {
             control.tokenize(model, "hello world");
@@ -272,7 +307,7 @@ final class RunJob {
     private SampleSource source(String name, TokenCodec codec, Progress progress) {
         return switch (name) {
             case "random" -> {
-                SampleSource random = new RandomDataset(codec, load.numPrompts, dataset.inputLen, dataset.outputLen,
+                SampleSource random = new RandomDataset(codec, load.numPrompts, dataset.inputLen, dataset.randomOutputLen(),
                         dataset.rangeRatio, dataset.prefixLen, dataset.seed);
                 if (codec instanceof ServerTokenizer) {
                     progress.phase("Building " + load.numPrompts + " prompts with the server's tokenizer...");
@@ -280,14 +315,14 @@ final class RunJob {
                 }
                 yield random;
             }
-            case "sharegpt" -> ShareGptDataset.load(dataset.path, codec, load.numPrompts, dataset.sharegptOutputLen,
-                    dataset.seed);
-            case "custom" -> CustomDataset.load(dataset.path, codec, load.numPrompts, dataset.outputLen);
+            case "sharegpt" -> ShareGptDataset.load(dataset.path, codec, load.numPrompts, dataset.sharegptOutputLen(),
+                    dataset.seed, !dataset.disableShuffle);
+            case "custom" -> CustomDataset.load(dataset.path, codec, load.numPrompts, dataset.customOutputLen());
             default -> throw new IllegalStateException(name);
         };
     }
 
-    private ObjectNode extraBody() {
+    private ObjectNode extraBody(RequestEncoder.Api api) {
         ObjectNode body = mapper.createObjectNode();
         if (load.extraBody != null) {
             JsonNode parsed;
@@ -301,20 +336,37 @@ final class RunJob {
             }
             body.setAll((ObjectNode) parsed);
         }
-        if (load.temperature != null) {
-            body.put("temperature", load.temperature);
-        }
-        if (load.topP != null) {
-            body.put("top_p", load.topP);
-        }
+        putIfSet(body, "temperature", load.temperature);
+        putIfSet(body, "top_p", load.topP);
         if (load.topK != null) {
             body.put("top_k", load.topK);
+        }
+        putIfSet(body, "min_p", load.minP);
+        putIfSet(body, "frequency_penalty", load.frequencyPenalty);
+        putIfSet(body, "presence_penalty", load.presencePenalty);
+        putIfSet(body, "repetition_penalty", load.repetitionPenalty);
+        if (load.logprobs != null) {
+            if (load.logprobs < 0) {
+                throw new BenchException("--logprobs must be >= 0, not " + load.logprobs);
+            }
+            if (api == RequestEncoder.Api.CHAT) {
+                body.put("logprobs", true);
+                body.put("top_logprobs", load.logprobs);
+            } else {
+                body.put("logprobs", load.logprobs);
+            }
         }
         return body;
     }
 
+    private static void putIfSet(ObjectNode body, String key, Double value) {
+        if (value != null) {
+            body.put(key, value);
+        }
+    }
+
     private Path resultFile(String label, String model, double rate, RunConfig config) {
-        if (!output.saveResult && !output.saveDetailed) {
+        if (!output.saveResult && !output.saveDetailed && !output.appendResult) {
             return null;
         }
         String name = output.resultFilename;
@@ -350,24 +402,33 @@ final class RunJob {
         return Double.toString(v);
     }
 
-    private JsonNode configJson(RunConfig config, String model, Endpoint endpoint, String path,
+    private JsonNode configJson(RunConfig config, String model, String datasetName, Endpoint endpoint, String path,
             Map<String, String> headers, ObjectNode extraBody) {
         ObjectNode c = mapper.createObjectNode();
         c.put("base_url", endpoint.toString());
         c.put("endpoint", path);
         c.put("model", model);
+        if (target.servedModelName != null) {
+            c.put("served_model_name", target.servedModelName);
+        }
         var hn = c.putArray("header_names");
         headers.keySet().forEach(hn::add);
         c.put("dataset_name", dataset.name);
         c.put("dataset_path", dataset.path == null ? null : dataset.path.toString());
         c.put("input_len", dataset.inputLen);
-        c.put("output_len", dataset.outputLen);
+        c.put("output_len", dataset.randomOutputLen());
         c.put("random_range_ratio", dataset.rangeRatio);
         c.put("random_prefix_len", dataset.prefixLen);
-        if (dataset.sharegptOutputLen != null) {
-            c.put("sharegpt_output_len", dataset.sharegptOutputLen);
+        if (dataset.sharegptOutputLen() != null) {
+            c.put("sharegpt_output_len", dataset.sharegptOutputLen());
         }
-        c.put("tokenizer", dataset.tokenizer == null ? null : dataset.tokenizer.toString());
+        if (datasetName.equals("custom")) {
+            c.put("custom_output_len", dataset.customOutputLen());
+        }
+        if (datasetName.equals("sharegpt")) {
+            c.put("shuffle", !dataset.disableShuffle);
+        }
+        c.put("tokenizer", dataset.tokenizer);
         c.put("seed", config.seed());
         c.put("num_prompts", config.numPrompts());
         if (Double.isInfinite(config.requestRate())) {
@@ -406,6 +467,11 @@ final class RunJob {
         }
         var p = c.putArray("percentiles");
         config.percentiles().forEach(p::add);
+        List<Metric> shown = load.percentileMetricList();
+        if (shown != null) {
+            var pm = c.putArray("percentile_metrics");
+            shown.forEach(m -> pm.add(m.key()));
+        }
         c.set("extra_body", extraBody);
         c.put("request_id_prefix", config.requestIdPrefix());
         // the command line, so that a result says how it was made (bench sweep's resume compares it)
@@ -440,12 +506,22 @@ final class RunJob {
 
     /** Writes text to file, creating its directory; a failure is the user's one-line error. */
     static void write(Path file, String text) {
+        write(file, text, false);
+    }
+
+    /** Writes, or with {@code append} adds the text after what the file holds (one JSON document after another). */
+    static void write(Path file, String text, boolean append) {
         try {
             Path parent = file.toAbsolutePath().getParent();
             if (parent != null) {
                 Files.createDirectories(parent);
             }
-            Files.writeString(file, text, StandardCharsets.UTF_8);
+            if (append) {
+                Files.writeString(file, text, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
+                        StandardOpenOption.APPEND);
+            } else {
+                Files.writeString(file, text, StandardCharsets.UTF_8);
+            }
         } catch (IOException e) {
             throw new BenchException("cannot write " + file + ": " + reason(e), e);
         }

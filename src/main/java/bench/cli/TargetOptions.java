@@ -30,6 +30,11 @@ final class TargetOptions {
     @Option(names = "--model", description = "Model name (default: the first model the server lists on /v1/models).")
     String model;
 
+    @Option(names = "--served-model-name", paramLabel = "NAME",
+            description = "Model name in requests when the server serves --model under another name, as in vLLM "
+                    + "(default: --model).")
+    String servedModelName;
+
     @Option(names = "--insecure", description = "For https: do not verify the server's certificate or host name.")
     boolean insecure;
 

@@ -34,6 +34,15 @@ public final class HfTokenizer implements TokenCodec {
             throw new BenchException("no tokenizer.json at " + path
                     + " (give a tokenizer.json file or a model directory containing one)");
         }
+        return load(file, TokenizerLocator.tokenizerName(file));
+    }
+
+    /** Loads what {@link TokenizerLocator} found. */
+    public static HfTokenizer load(TokenizerLocator.Found found) {
+        return load(found.file(), found.id());
+    }
+
+    private static HfTokenizer load(Path file, String id) {
         int[] vocabIds;
         try {
             vocabIds = vocabIds(new ObjectMapper().readTree(file.toFile()));
@@ -49,10 +58,7 @@ public final class HfTokenizer implements TokenCodec {
         } catch (IOException | RuntimeException e) {
             throw new BenchException("cannot load tokenizer " + file + ": " + e.getMessage(), e);
         }
-        // a model directory is named by the directory, any other file by itself
-        Path named = file.getFileName().toString().equals("tokenizer.json") && file.getParent() != null
-                ? file.getParent() : file;
-        return new HfTokenizer(tok, vocabIds, named.toString());
+        return new HfTokenizer(tok, vocabIds, id);
     }
 
     /** Ordinary vocabulary ids: model.vocab minus every added (special) token. */

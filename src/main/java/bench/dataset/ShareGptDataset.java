@@ -17,7 +17,7 @@ import java.util.Random;
  * ShareGPT conversations from a local JSON file (a list of {@code {"conversations": [{"from",
  * "value"}, ...]}}), as {@code vllm bench serve --dataset-name sharegpt}: the first turn is
  * the prompt, the second's length is the output length (unless fixed), shuffled with the
- * seed, and pairs that are too short (< 4 tokens) or too long (prompt > 1024, total > 2048)
+ * seed (unless in file order, {@code --disable-shuffle}), and pairs that are too short (< 4 tokens) or too long (prompt > 1024, total > 2048)
  * are skipped.
  */
 public final class ShareGptDataset {
@@ -31,8 +31,15 @@ public final class ShareGptDataset {
     record Pair(String prompt, String completion) {}
 
     public static SampleSource load(Path file, TokenCodec codec, int numPrompts, Integer fixedOutputLen, long seed) {
+        return load(file, codec, numPrompts, fixedOutputLen, seed, true);
+    }
+
+    public static SampleSource load(Path file, TokenCodec codec, int numPrompts, Integer fixedOutputLen, long seed,
+            boolean shuffle) {
         List<Pair> pairs = readPairs(file);
-        Collections.shuffle(pairs, new Random(seed));
+        if (shuffle) {
+            Collections.shuffle(pairs, new Random(seed));
+        }
         List<Sample> samples = new ArrayList<>();
         for (Pair pair : pairs) {
             if (samples.size() == numPrompts) {

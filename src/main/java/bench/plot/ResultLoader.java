@@ -2,6 +2,7 @@ package bench.plot;
 
 import bench.BenchException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -71,22 +72,41 @@ public final class ResultLoader {
                     dirs.add(rel.getName(i).toString());
                 }
                 String display = root.resolve(rel).toString();
-                JsonNode j;
+                List<JsonNode> docs;
                 try {
-                    j = mapper.readTree(f.toFile());
+                    docs = documents(mapper, f);
                     read++;
-                } catch (IOException e) {
+                } catch (IOException | RuntimeException e) {
                     skipped.add(display + ": not valid JSON");
                     continue;
                 }
-                ResultParser.Parsed p = ResultParser.parse(j, display, dirs, f.getFileName().toString(), rootName);
-                if (p.record() != null) {
-                    records.add(p.record());
-                } else if (!p.quiet()) {
-                    skipped.add(display + ": " + p.skipReason());
+                for (int d = 0; d < docs.size(); d++) {
+                    // a file that bench run --append-result grew holds one result per document
+                    String source = docs.size() == 1 ? display : display + "#" + (d + 1);
+                    ResultParser.Parsed p = ResultParser.parse(docs.get(d), source, dirs, f.getFileName().toString(),
+                            rootName);
+                    if (p.record() != null) {
+                        records.add(p.record());
+                    } else if (!p.quiet()) {
+                        skipped.add(source + ": " + p.skipReason());
+                    }
                 }
             }
         }
         return new Loaded(records, skipped, read);
+    }
+
+    /** Every JSON document in the file, in order (one, or several after --append-result). */
+    static List<JsonNode> documents(ObjectMapper mapper, Path f) throws IOException {
+        List<JsonNode> docs = new ArrayList<>();
+        try (MappingIterator<JsonNode> it = mapper.readerFor(JsonNode.class).readValues(f.toFile())) {
+            while (it.hasNextValue()) {
+                docs.add(it.nextValue());
+            }
+        }
+        if (docs.isEmpty()) {
+            throw new IOException("empty");
+        }
+        return docs;
     }
 }

@@ -14,6 +14,15 @@ public final class SummaryTable {
     private SummaryTable() {}
 
     public static String render(RunResult r) {
+        return render(r, null);
+    }
+
+    /**
+     * The summary with the latency sections of {@code metrics} in their order ({@code
+     * --percentile-metrics}); null for the default: TTFT, TPOT, ITL and E2EL, then client
+     * queueing with a concurrency limit and TTFT from the intended send under a rate or limit.
+     */
+    public static String render(RunResult r, List<Metric> metrics) {
         StringBuilder sb = new StringBuilder();
         header(sb, " Serving Benchmark Result ", '=');
         row(sb, "Successful requests:", Long.toString(r.completed()));
@@ -39,15 +48,8 @@ public final class SummaryTable {
         row(sb, "Peak output token throughput (tok/s):", f2(r.maxOutputTokensPerSecond()));
         row(sb, "Peak concurrent requests:", f2(r.maxConcurrentRequests()));
         row(sb, "Total Token throughput (tok/s):", f2(r.totalTokenThroughput()));
-        section(sb, r, Metric.TTFT);
-        section(sb, r, Metric.TPOT);
-        section(sb, r, Metric.ITL);
-        section(sb, r, Metric.E2EL);
-        if (r.maxConcurrency() != null) {
-            section(sb, r, Metric.QUEUE);
-        }
-        if (!Double.isInfinite(r.requestRate()) || r.maxConcurrency() != null) {
-            section(sb, r, Metric.TTFT_INTENDED);
+        for (Metric m : metrics != null ? metrics : defaultMetrics(r)) {
+            section(sb, r, m);
         }
         if (r.failed() > 0) {
             header(sb, "Failures", '-');
@@ -78,6 +80,17 @@ public final class SummaryTable {
             sb.append("Run interrupted: results cover what was measured before the stop.\n");
         }
         return sb.toString();
+    }
+
+    private static List<Metric> defaultMetrics(RunResult r) {
+        List<Metric> shown = new java.util.ArrayList<>(List.of(Metric.TTFT, Metric.TPOT, Metric.ITL, Metric.E2EL));
+        if (r.maxConcurrency() != null) {
+            shown.add(Metric.QUEUE);
+        }
+        if (!Double.isInfinite(r.requestRate()) || r.maxConcurrency() != null) {
+            shown.add(Metric.TTFT_INTENDED);
+        }
+        return shown;
     }
 
     private static void section(StringBuilder sb, RunResult r, Metric m) {

@@ -20,6 +20,9 @@ public final class RunArgs {
     static final List<String> OWNED = List.of("--base-url", "--host", "--port", "--label", "--result-dir",
             "--result-filename");
 
+    /** Grows a result file: not for a sweep, which keeps one result per file. */
+    static final String APPEND_RESULT = "--append-result";
+
     /** Metadata keys bench sweep stores in each result's {@code config.metadata}. */
     public static final String META_EXPERIMENT = "experiment";
     public static final String META_SWEEP = "sweep";
@@ -97,6 +100,10 @@ public final class RunArgs {
                 out.add(new Occurrence(null, List.of(t)));
                 i++;
                 continue;
+            }
+            if (where != null && name.equals(APPEND_RESULT)) {
+                throw new BenchException(name + " " + where + " is not allowed: bench sweep writes one result file "
+                        + "per run, and its resume reads one result per file");
             }
             if (where != null && ownedKeys.contains(opt.key())) {
                 throw new BenchException(name + " " + where + " is not allowed: bench sweep sets it (give --base-url, "

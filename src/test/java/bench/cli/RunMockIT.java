@@ -118,6 +118,63 @@ class RunMockIT {
         assertEquals(20, indexes.stream().distinct().count());
     }
 
+    /** A command line written for vllm bench serve runs as it is, and each of these flags does what vLLM's does. */
+    @Test
+    void vllmFlagsServedModelNamePercentileMetricsSamplingAndAppendResult() throws IOException {
+        Path dir = tmp.resolve("vllm");
+        // --model names the model (and the result), --served-model-name is what the server calls it
+        List<String> args = List.of("run", "--base-url", url, "--model", "/fsx/models/org/Big-Model",
+                "--served-model-name", "mock-model", "--trust-remote-code", "--tokenizer-mode", "auto",
+                "--input-len", "16", "--output-len", "4", "--num-prompts", "6", "--max-concurrency", "2",
+                "--percentile-metrics", "ttft,client_queue_time", "--metric-percentiles", "99",
+                "--min-p", "0.05", "--frequency-penalty", "0.5", "--presence-penalty", "0.25",
+                "--repetition-penalty", "1.1", "--logprobs", "2", "--append-result", "--result-dir", dir.toString(),
+                "--result-filename", "r.json", "--no-progress");
+        CliRunner.Result r = CliRunner.run(args.toArray(String[]::new));
+        assertEquals(0, r.exitCode(), r.err());
+        assertTrue(r.out().contains("Mean TTFT (ms):") && r.out().contains("P99 Queue (ms):"), r.out());
+        for (String gone : List.of("Mean TPOT", "Mean ITL", "Mean E2EL", "TTFT from intended")) {
+            assertTrue(!r.out().contains(gone), gone + " shown:\n" + r.out());
+        }
+        JsonNode j = JSON.readTree(dir.resolve("r.json").toFile());
+        assertEquals("/fsx/models/org/Big-Model", j.get("model_id").asText());
+        assertEquals("mock-model", j.get("config").get("model").asText());
+        assertEquals(24, j.get("total_output_tokens").asInt());
+        // the result keeps every metric, whatever the summary shows
+        assertTrue(j.has("p99_itl_ms") && j.has("mean_e2el_ms"));
+        JsonNode body = j.get("config").get("extra_body");
+        assertEquals(0.05, body.get("min_p").asDouble());
+        assertEquals(0.5, body.get("frequency_penalty").asDouble());
+        assertEquals(0.25, body.get("presence_penalty").asDouble());
+        assertEquals(1.1, body.get("repetition_penalty").asDouble());
+        assertEquals(2, body.get("logprobs").asInt());
+        assertEquals("[\"ttft\",\"queue\"]", j.get("config").get("percentile_metrics").toString());
+
+        // --append-result adds a second document; plot and compare read both
+        r = CliRunner.run(args.toArray(String[]::new));
+        assertEquals(0, r.exitCode(), r.err());
+        var loaded = bench.plot.ResultLoader.load(List.of(dir));
+        assertEquals(2, loaded.records().size(), loaded.toString());
+        assertEquals(List.of(), loaded.skipped());
+        assertEquals(dir.resolve("r.json") + "#2", loaded.records().get(1).source());
+    }
+
+    /** --tokenizer org/name is read from the local Hugging Face cache, as vLLM's would be, never downloaded. */
+    @Test
+    void aTokenizerIdIsFoundInTheHuggingFaceCache() throws IOException {
+        Path snapshot = Files.createDirectories(tmp.resolve("hub/models--org--words/snapshots/0123abc"));
+        Files.copy(Path.of("src/test/resources/tokenizers/wordlevel-tokenizer.json"), snapshot.resolve("tokenizer.json"));
+        Path dir = tmp.resolve("hf");
+        CliRunner.Result r = CliRunner.run(CliRunner.env(Map.of("HF_HUB_CACHE", tmp.resolve("hub").toString())),
+                "run", "--base-url", url, "--tokenizer", "org/words", "--input-len", "32", "--output-len", "4",
+                "--num-prompts", "5", "--save-result", "--result-dir", dir.toString(), "--result-filename", "t.json",
+                "--no-progress");
+        assertEquals(0, r.exitCode(), r.err());
+        JsonNode j = JSON.readTree(dir.resolve("t.json").toFile());
+        assertEquals("org/words", j.get("tokenizer_id").asText());
+        assertEquals(5, j.get("completed").asInt());
+    }
+
     @Test
     void serverTokenizerGivesExactPromptLengths() throws IOException {
         Path dir = tmp.resolve("exact");
@@ -144,9 +201,15 @@ class RunMockIT {
             port = probe.getLocalPort();
         }
         MockServer[] late = new MockServer[1];
+        java.io.StringWriter err = new java.io.StringWriter();
+        // the server starts once the client says it waits (however slow a loaded machine makes it get there)
         Thread starter = new Thread(() -> {
             try {
-                Thread.sleep(1500);
+                long deadline = System.nanoTime() + 60_000_000_000L;
+                while (!err.toString().contains("to answer /v1/models...") && System.nanoTime() < deadline) {
+                    Thread.sleep(20);
+                }
+                Thread.sleep(1000);
             } catch (InterruptedException e) {
                 return;
             }
@@ -155,8 +218,12 @@ class RunMockIT {
         starter.start();
         try {
             // no --model: the first call is /v1/models, and it must wait too
-            CliRunner.Result r = CliRunner.run("run", "--base-url", "http://127.0.0.1:" + port, "--input-len", "16",
-                    "--output-len", "4", "--num-prompts", "4", "--ready-check-timeout-sec", "30", "--no-self-warmup");
+            String[] args = {"run", "--base-url", "http://127.0.0.1:" + port, "--input-len", "16",
+                "--output-len", "4", "--num-prompts", "4", "--ready-check-timeout-sec", "30", "--no-self-warmup"};
+            java.io.StringWriter out = new java.io.StringWriter();
+            int code = Cli.create(CliRunner.env(Map.of()), new java.io.PrintWriter(out, true),
+                    new java.io.PrintWriter(err, true), false).execute(args);
+            CliRunner.Result r = new CliRunner.Result(code, out.toString(), err.toString());
             assertEquals(0, r.exitCode(), r.err());
             assertTrue(r.err().contains("to answer /v1/models..."), r.err());
             assertTrue(r.out().contains("Successful requests:                     4"), r.out());

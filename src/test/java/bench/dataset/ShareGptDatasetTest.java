@@ -201,6 +201,9 @@ class ShareGptDatasetTest {
             fileOrder.add(words(5 + i, i * 5));
         }
         assertNotEquals(fileOrder, a);
+        // --disable-shuffle: the file's order, whatever the seed
+        assertEquals(fileOrder, prompts(ShareGptDataset.load(file, word, 30, null, 42, false)));
+        assertEquals(fileOrder.subList(0, 10), prompts(ShareGptDataset.load(file, word, 10, null, 7, false)));
         // fewer prompts are the first ones of the same shuffle
         assertEquals(a.subList(0, 10), prompts(ShareGptDataset.load(file, word, 10, null, 42)));
         assertEquals(0, ShareGptDataset.load(file, word, 0, null, 42).size());

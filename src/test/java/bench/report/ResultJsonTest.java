@@ -1,6 +1,7 @@
 package bench.report;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import bench.Golden;
@@ -66,6 +67,21 @@ class ResultJsonTest {
         Golden.assertMatches("summary-table.txt", SummaryTable.render(sample(2.0, 8, true)));
         Golden.assertMatches("summary-table-inf.txt", SummaryTable.render(sample(Double.POSITIVE_INFINITY, null,
                 false)));
+    }
+
+    @Test
+    void percentileMetricsChooseTheSectionsAndTheirOrder() {
+        RunResult r = sample(2.0, 8, true);
+        String table = SummaryTable.render(r, List.of(Metric.E2EL, Metric.TTFT));
+        assertTrue(table.indexOf("Mean E2EL (ms):") < table.indexOf("Mean TTFT (ms):"), table);
+        for (String gone : List.of("TPOT", "ITL", "Queue", "TTFT from intended")) {
+            assertFalse(table.contains("Mean " + gone + " (ms):"), gone + " shown:\n" + table);
+        }
+        // everything else is as in the default table
+        String full = SummaryTable.render(r);
+        assertTrue(table.startsWith(full.substring(0, full.indexOf("---"))), table);
+        assertTrue(table.endsWith(full.substring(full.indexOf("---------------------Failures"))), table);
+        assertEquals(full, SummaryTable.render(r, null));
     }
 
     @Test

@@ -14,8 +14,9 @@ class RunArgsTest {
     /** A small model of bench run's options (the CLI builds the real one from picocli). */
     static final RunOptions OPTIONS = new RunOptions(List.of(
             new RunOptions.Option("--random-input-len", List.of("--input-len", "--random-input-len"), 1, false, false),
-            new RunOptions.Option("--random-output-len", List.of("--output-len", "--random-output-len"), 1, false,
-                    false),
+            new RunOptions.Option("--output-len", List.of("--output-len"), 1, false, false),
+            new RunOptions.Option("--random-output-len", List.of("--random-output-len"), 1, false, false),
+            new RunOptions.Option("--append-result", List.of("--append-result"), 0, false, false),
             new RunOptions.Option("--num-prompts", List.of("--num-prompts"), 1, false, false),
             new RunOptions.Option("--request-rate", List.of("--request-rate"), 1, false, false),
             new RunOptions.Option("--max-concurrency", List.of("--max-concurrency"), 1, false, false),
@@ -80,6 +81,11 @@ class RunArgsTest {
                     () -> RunArgs.build("u", "e", "l", Path.of("d"), p, List.of(owned, "x"), OPTIONS));
             assertTrue(e.getMessage().startsWith(owned + " after -- is not allowed"), e.getMessage());
         }
+        // a sweep keeps one result per file
+        BenchException append = assertThrows(BenchException.class,
+                () -> RunArgs.build("u", "e", "l", Path.of("d"), p, List.of("--append-result"), OPTIONS));
+        assertTrue(append.getMessage().startsWith("--append-result after -- is not allowed: bench sweep writes one "
+                + "result file per run"), append.getMessage());
         Point withArgs = point("s", Map.of(Axis.INPUT_LEN, "1"), Map.of(), List.of("--label=x"), 1);
         BenchException e = assertThrows(BenchException.class,
                 () -> RunArgs.build("u", "e", "l", Path.of("d"), withArgs, List.of(), OPTIONS));
