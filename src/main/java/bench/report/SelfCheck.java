@@ -34,6 +34,13 @@ public record SelfCheck(double sendLatenessP99Ms, double readerLagP99Ms, double 
      * run) the host's pauses are large enough to move token times by milliseconds.
      */
     public static final double MAX_STEAL_PCT = 2.0;
+    /**
+     * Fewer samples than this make a p99 the maximum, one outlier: a smoke run of a few requests
+     * is not judged on its lateness or reader lag.
+     */
+    public static final long MIN_SAMPLES = 100;
+    /** A shorter run is not judged on its CPU share (start-up work fills a fraction of a second). */
+    public static final double MIN_JUDGED_MS = 1000;
 
     public SelfCheck {
         reasons = List.copyOf(reasons);
@@ -45,7 +52,8 @@ public record SelfCheck(double sendLatenessP99Ms, double readerLagP99Ms, double 
 
     public static SelfCheck of(double sendLatenessP99Ms, double readerLagP99Ms, double cpuUtilization,
             double tokensPerRead) {
-        return of(sendLatenessP99Ms, true, readerLagP99Ms, cpuUtilization, tokensPerRead, -1, 0, Double.NaN);
+        return of(sendLatenessP99Ms, true, readerLagP99Ms, cpuUtilization, tokensPerRead, -1, MIN_JUDGED_MS,
+                Double.NaN, MIN_SAMPLES, MIN_SAMPLES);
     }
 
     /**
@@ -54,19 +62,22 @@ public record SelfCheck(double sendLatenessP99Ms, double readerLagP99Ms, double 
      * @param jitCpuMs   CPU the JIT compiler used during the run, -1 if unknown
      * @param durationMs   the run's wall time
      * @param cpuStealPct  steal time of the client's CPUs during the run, percent, NaN if unknown
+     * @param latenessSamples requests whose send lateness was measured
+     * @param lagSamples      token events whose reader lag was measured
      */
     public static SelfCheck of(double sendLatenessP99Ms, boolean scheduled, double readerLagP99Ms,
-            double cpuUtilization, double tokensPerRead, double jitCpuMs, double durationMs, double cpuStealPct) {
+            double cpuUtilization, double tokensPerRead, double jitCpuMs, double durationMs, double cpuStealPct,
+            long latenessSamples, long lagSamples) {
         List<String> reasons = new ArrayList<>();
-        if (scheduled && sendLatenessP99Ms > MAX_LAG_MS) {
+        if (scheduled && latenessSamples >= MIN_SAMPLES && sendLatenessP99Ms > MAX_LAG_MS) {
             reasons.add(String.format(Locale.ROOT, "send lateness p99 %.2f ms > %.1f ms: requests left later than "
                     + "scheduled", sendLatenessP99Ms, MAX_LAG_MS));
         }
-        if (readerLagP99Ms > MAX_LAG_MS) {
+        if (lagSamples >= MIN_SAMPLES && readerLagP99Ms > MAX_LAG_MS) {
             reasons.add(String.format(Locale.ROOT, "reader lag p99 %.2f ms > %.1f ms: token times may be late",
                     readerLagP99Ms, MAX_LAG_MS));
         }
-        if (cpuUtilization > MAX_CPU) {
+        if (durationMs >= MIN_JUDGED_MS && cpuUtilization > MAX_CPU) {
             reasons.add(String.format(Locale.ROOT, "client CPU at %.0f%% of a core: the client may be the bottleneck",
                     cpuUtilization * 100));
         }

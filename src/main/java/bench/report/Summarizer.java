@@ -40,7 +40,8 @@ public final class Summarizer {
         double cpu = o.cpuNanos() < 0 || o.durationNanos() <= 0 ? 0 : (double) o.cpuNanos() / o.durationNanos();
         double perRead = o.reads() == 0 ? 0 : (double) o.tokensRead() / o.reads();
         return SelfCheck.of(lateness, scheduled, lag, cpu, perRead, o.jitCpuMillis(), o.durationNanos() / 1e6,
-                o.cpuStealPct());
+                o.cpuStealPct(), o.metrics().recorder(Metric.SEND_LATENESS).count(),
+                o.readerLag() == null ? 0 : o.readerLag().count());
     }
 
     public static RunResult summarize(RunInfo info, RunOutcome outcome, int numPrompts, double requestRate,

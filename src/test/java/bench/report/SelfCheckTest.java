@@ -4,9 +4,21 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class SelfCheckTest {
+    @Test
+    void aSmokeRunIsNotJudgedOnTooFewSamplesOrTooShortATime() {
+        // 4 requests, 32 token events, 0.13 s: a p99 of so few is one outlier, the CPU share is start-up
+        assertEquals(List.of(), SelfCheck.of(5, true, 20, 1.5, 1, -1, 130, Double.NaN, 4, 32).reasons());
+        // the same figures over enough samples and time are reasons
+        assertEquals(3, SelfCheck.of(5, true, 20, 1.5, 1, -1, 1000, Double.NaN, 100, 100).reasons().size());
+        assertEquals(1, SelfCheck.of(5, true, 20, 0.5, 1, -1, 1000, Double.NaN, 99, 100).reasons().size());
+        assertEquals(1, SelfCheck.of(5, true, 20, 0.5, 1, -1, 1000, Double.NaN, 100, 99).reasons().size());
+        assertEquals(0, SelfCheck.of(0, true, 0, 1.5, 1, -1, 999, Double.NaN, 100, 100).reasons().size());
+    }
+
     @Test
     void cleanRunHasNoReasons() {
         SelfCheck c = SelfCheck.of(0.2, 0.5, 0.4, 1.1);
@@ -24,27 +36,27 @@ class SelfCheckTest {
         assertEquals(1, SelfCheck.of(1.0001, 0, 0, 0).reasons().size());
         assertEquals(0, SelfCheck.of(1.0, 1.0, 0.85, 9).reasons().size());
         // a burst (rate inf) has nothing to be late for
-        assertEquals(0, SelfCheck.of(9.0, false, 0, 0, 1, -1, 1000, Double.NaN).reasons().size());
+        assertEquals(0, SelfCheck.of(9.0, false, 0, 0, 1, -1, 1000, Double.NaN, 100, 100).reasons().size());
     }
 
     @Test
     void compilingForMoreThanAShareOfTheRunIsFlagged() {
-        SelfCheck c = SelfCheck.of(0, false, 0, 0.5, 1, 600, 10_000, 0.1);
+        SelfCheck c = SelfCheck.of(0, false, 0, 0.5, 1, 600, 10_000, 0.1, 100, 100);
         assertEquals(600, c.jitCpuMs());
         assertEquals(1, c.reasons().size());
         assertTrue(c.reasons().get(0).startsWith("the JIT compiler used 600 ms of CPU during the 10.0 s run"), c.reasons().get(0));
-        assertEquals(0, SelfCheck.of(0, false, 0, 0.5, 1, 500, 10_000, 0.1).reasons().size(), "5% is still fine");
-        assertEquals(0, SelfCheck.of(0, false, 0, 0.5, 1, -1, 10_000, Double.NaN).reasons().size(), "unknown is not flagged");
+        assertEquals(0, SelfCheck.of(0, false, 0, 0.5, 1, 500, 10_000, 0.1, 100, 100).reasons().size(), "5% is still fine");
+        assertEquals(0, SelfCheck.of(0, false, 0, 0.5, 1, -1, 10_000, Double.NaN, 100, 100).reasons().size(), "unknown is not flagged");
     }
 
     @Test
     void stealTimeAboveTheLimitIsFlagged() {
-        SelfCheck c = SelfCheck.of(0, false, 0, 0.5, 1, -1, 10_000, 5.5);
+        SelfCheck c = SelfCheck.of(0, false, 0, 0.5, 1, -1, 10_000, 5.5, 100, 100);
         assertEquals(1, c.reasons().size());
         assertTrue(c.reasons().get(0).startsWith("the host took 5.5% of the client's CPUs (steal time)"),
                 c.reasons().get(0));
-        assertEquals(0, SelfCheck.of(0, false, 0, 0.5, 1, -1, 10_000, 2.0).reasons().size(), "2% is still fine");
-        assertEquals(0, SelfCheck.of(0, false, 0, 0.5, 1, -1, 10_000, Double.NaN).reasons().size(), "unknown");
+        assertEquals(0, SelfCheck.of(0, false, 0, 0.5, 1, -1, 10_000, 2.0, 100, 100).reasons().size(), "2% is still fine");
+        assertEquals(0, SelfCheck.of(0, false, 0, 0.5, 1, -1, 10_000, Double.NaN, 100, 100).reasons().size(), "unknown");
     }
 
     @Test
