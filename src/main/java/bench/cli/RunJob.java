@@ -5,6 +5,7 @@ import bench.dataset.CustomDataset;
 import bench.dataset.HfTokenizer;
 import bench.dataset.MaterializedSource;
 import bench.dataset.RandomDataset;
+import bench.dataset.Sample;
 import bench.dataset.SampleSource;
 import bench.dataset.ShareGptDataset;
 import bench.dataset.TokenCodec;
@@ -153,6 +154,9 @@ final class RunJob {
             String modelId = target.model != null ? target.model : model;
             try (TokenCodec codec = codec(control, model, datasetName, checked.tokenizer())) {
                 SampleSource source = source(datasetName, codec, progress);
+                if (codec instanceof HfTokenizer && !api.equals(RequestEncoder.Api.CHAT)) {
+                    checkAgainstServer(control, model, codec, source);
+                }
                 RequestEncoder encoder = new RequestEncoder(endpoint, path, model, headers, ignoreEos,
                         load.continuousUsage, extraBody);
                 String backend = api == RequestEncoder.Api.CHAT ? "openai-chat" : "openai";
@@ -301,6 +305,30 @@ final class RunJob {
             throw new BenchException("exact prompt lengths need a tokenizer: give --tokenizer PATH (tokenizer.json "
                     + "or a model directory), or use a server with /tokenize and /detokenize (vLLM has them); "
                     + e.getMessage());
+        }
+    }
+
+    /**
+     * A local --tokenizer that is not the server's gives prompts of other lengths than asked:
+     * when the server can tokenize, its count of the first prompt is compared (as vLLM does)
+     * and a difference is a warning. Chat templates add tokens, so only for completions.
+     */
+    private void checkAgainstServer(ControlClient control, String model, TokenCodec codec, SampleSource source) {
+        if (source.size() == 0 || source.get(0).promptTokens() < 0) {
+            return;
+        }
+        Sample first = source.get(0);
+        int server;
+        try {
+            server = control.tokenize(model, first.prompt()).length;
+        } catch (BenchException e) {
+            return; // no /tokenize: nothing to compare with
+        }
+        if (server != first.promptTokens()) {
+            err.println("bench: warning: tokenizer mismatch: the server counts " + server + " tokens in the first "
+                    + "prompt, --tokenizer " + codec.id() + " " + first.promptTokens() + "; prompts will not have "
+                    + "the lengths asked for on this server (leave out --tokenizer to use the server's)");
+            err.flush();
         }
     }
 

@@ -175,6 +175,20 @@ class RunMockIT {
         assertEquals(5, j.get("completed").asInt());
     }
 
+    /** A --tokenizer that is not the server's is found out before the run, as vLLM finds it. */
+    @Test
+    void aLocalTokenizerThatIsNotTheServersIsAWarning() {
+        for (String name : List.of("wordlevel-tokenizer.json", "bytelevel-bpe-tokenizer.json")) {
+            CliRunner.Result r = CliRunner.run("run", "--base-url", url, "--tokenizer",
+                    "src/test/resources/tokenizers/" + name, "--input-len", "32", "--output-len", "2",
+                    "--num-prompts", "3", "--no-progress");
+            assertEquals(0, r.exitCode(), r.err());
+            // the mock's word tokenizer counts as the word-level fixture does, not as byte-level BPE
+            boolean warned = r.err().contains("bench: warning: tokenizer mismatch: the server counts ");
+            assertEquals(name.startsWith("bytelevel"), warned, name + ": " + r.err());
+        }
+    }
+
     @Test
     void serverTokenizerGivesExactPromptLengths() throws IOException {
         Path dir = tmp.resolve("exact");
