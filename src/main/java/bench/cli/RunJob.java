@@ -81,8 +81,8 @@ final class RunJob {
 
     /** The option values, checked (bad ones are bad input: exit status 2) before any network call. */
     private record Checked(Endpoint endpoint, String path, RequestEncoder.Api api, Map<String, String> headers,
-            double rate, List<Double> percentiles, List<Metric> shownMetrics, GoodputSlo goodput, ObjectNode extraBody, String datasetName,
-            TokenizerLocator.Found tokenizer, boolean ignoreEos, RunConfig config) {}
+            double rate, List<Double> percentiles, List<Metric> shownMetrics, GoodputSlo goodput, ObjectNode extraBody,
+            String datasetName, TokenizerLocator.Found tokenizer, boolean ignoreEos, RunConfig config) {}
 
     private Checked check() {
         Endpoint endpoint = target.endpoint();
@@ -109,8 +109,8 @@ final class RunJob {
         if (output.saveResult || output.saveDetailed || output.appendResult) {
             checkWritable(output.resultDir != null ? output.resultDir : Path.of("."));
         }
-        return new Checked(endpoint, path, api, headers, rate, percentiles, shownMetrics, goodput, extraBody, datasetName, tokenizer,
-                ignoreEos, config);
+        return new Checked(endpoint, path, api, headers, rate, percentiles, shownMetrics, goodput, extraBody,
+                datasetName, tokenizer, ignoreEos, config);
     }
 
     int run() {
@@ -278,10 +278,10 @@ final class RunJob {
 
     /** --tokenizer's file (a path or a model id in the local Hugging Face cache), or null for the server's. */
     private TokenizerLocator.Found tokenizer() {
-        String mode = dataset.tokenizerMode.toLowerCase(Locale.ROOT);
         if (dataset.tokenizer == null) {
             return null; // the server tokenizes, in whatever mode it was started with
         }
+        String mode = dataset.tokenizerMode.toLowerCase(Locale.ROOT);
         if (!mode.equals("auto") && !mode.equals("hf")) {
             throw new BenchException("--tokenizer-mode " + dataset.tokenizerMode + ": bench reads --tokenizer as a "
                     + "Hugging Face tokenizer.json (auto or hf); leave out --tokenizer to use the server's tokenizer");
@@ -335,8 +335,8 @@ final class RunJob {
     private SampleSource source(String name, TokenCodec codec, Progress progress) {
         return switch (name) {
             case "random" -> {
-                SampleSource random = new RandomDataset(codec, load.numPrompts, dataset.inputLen, dataset.randomOutputLen(),
-                        dataset.rangeRatio, dataset.prefixLen, dataset.seed);
+                SampleSource random = new RandomDataset(codec, load.numPrompts, dataset.inputLen,
+                        dataset.randomOutputLen(), dataset.rangeRatio, dataset.prefixLen, dataset.seed);
                 if (codec instanceof ServerTokenizer) {
                     progress.phase("Building " + load.numPrompts + " prompts with the server's tokenizer...");
                     yield MaterializedSource.of(random, TOKENIZE_THREADS);
