@@ -101,6 +101,15 @@ final class LoadOptions {
             description = "Log probabilities of the N most likely tokens with every token (chat: top_logprobs).")
     Integer logprobs;
 
+    @Option(names = "--lora-modules", arity = "1..*", paramLabel = "NAME",
+            description = "LoRA adapters the server was started with: each request names one of them as its model.")
+    List<String> loraModules;
+
+    @Option(names = "--lora-assignment", paramLabel = "random|round-robin", defaultValue = "random",
+            description = "How requests take --lora-modules: a draw seeded by --seed and the request's index, or in "
+                    + "turn (default: ${DEFAULT-VALUE}).")
+    String loraAssignment;
+
     @Option(names = "--extra-body", paramLabel = "JSON", description = "JSON object merged into every request body.")
     String extraBody;
 
@@ -173,6 +182,16 @@ final class LoadOptions {
             throw new BenchException("--percentile-metrics needs at least one name");
         }
         return out;
+    }
+
+    /** --lora-assignment: true for round robin. */
+    boolean loraRoundRobin() {
+        return switch (loraAssignment.toLowerCase(Locale.ROOT)) {
+            case "round-robin" -> true;
+            case "random" -> false;
+            default -> throw new BenchException("bad --lora-assignment '" + loraAssignment
+                    + "': random or round-robin");
+        };
     }
 
     List<Double> percentileList() {

@@ -82,7 +82,8 @@ final class RunJob {
     /** The option values, checked (bad ones are bad input: exit status 2) before any network call. */
     private record Checked(Endpoint endpoint, String path, RequestEncoder.Api api, Map<String, String> headers,
             double rate, List<Double> percentiles, List<Metric> shownMetrics, GoodputSlo goodput, ObjectNode extraBody,
-            String datasetName, TokenizerLocator.Found tokenizer, boolean ignoreEos, RunConfig config) {}
+            String datasetName, TokenizerLocator.Found tokenizer, boolean loraRoundRobin, boolean ignoreEos,
+            RunConfig config) {}
 
     private Checked check() {
         Endpoint endpoint = target.endpoint();
@@ -110,7 +111,7 @@ final class RunJob {
             checkWritable(output.resultDir != null ? output.resultDir : Path.of("."));
         }
         return new Checked(endpoint, path, api, headers, rate, percentiles, shownMetrics, goodput, extraBody,
-                datasetName, tokenizer, ignoreEos, config);
+                datasetName, tokenizer, load.loraRoundRobin(), ignoreEos, config);
     }
 
     int run() {
@@ -157,8 +158,10 @@ final class RunJob {
                 if (codec instanceof HfTokenizer && !api.equals(RequestEncoder.Api.CHAT)) {
                     checkAgainstServer(control, model, codec, source);
                 }
-                RequestEncoder encoder = new RequestEncoder(endpoint, path, model, headers, ignoreEos,
-                        load.continuousUsage, extraBody);
+                // with --lora-modules each request names an adapter; the base model still tokenizes
+                List<String> requestModels = load.loraModules != null ? load.loraModules : List.of(model);
+                RequestEncoder encoder = new RequestEncoder(endpoint, path, requestModels, checked.loraRoundRobin(),
+                        dataset.seed, headers, ignoreEos, load.continuousUsage, extraBody);
                 String backend = api == RequestEncoder.Api.CHAT ? "openai-chat" : "openai";
                 String label = output.label != null ? output.label : backend;
                 Path resultFile = resultFile(label, modelId, rate, config);
@@ -438,6 +441,11 @@ final class RunJob {
         c.put("model", model);
         if (target.servedModelName != null) {
             c.put("served_model_name", target.servedModelName);
+        }
+        if (load.loraModules != null) {
+            var lora = c.putArray("lora_modules");
+            load.loraModules.forEach(lora::add);
+            c.put("lora_assignment", load.loraRoundRobin() ? "round-robin" : "random");
         }
         var hn = c.putArray("header_names");
         headers.keySet().forEach(hn::add);

@@ -164,7 +164,7 @@ public final class Benchmark {
 
     private RequestFeed.Prepared prepare(int index) {
         Sample s = source.get(index);
-        byte[] bytes = encoder.encode(s.prompt(), s.outputTokens(), config.requestIdPrefix() + index);
+        byte[] bytes = encoder.encode(index, s.prompt(), s.outputTokens(), config.requestIdPrefix() + index);
         return new RequestFeed.Prepared(index, bytes, s.promptTokens(), s.outputTokens());
     }
 

@@ -8,8 +8,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.SplittableRandom;
 
 /**
  * Builds the complete HTTP/1.1 bytes of a streaming completion request, ahead of its send
@@ -30,13 +32,17 @@ public final class RequestEncoder {
 
     private final ObjectMapper mapper = new ObjectMapper();
     private final Api api;
-    private final String model;
+    /** The model names requests carry: one, or the LoRA modules requests are spread over. */
+    private final String[] models;
+    /** LoRA modules: request i takes module i mod n (round robin), else a seeded draw per index. */
+    private final boolean roundRobin;
+    private final long seed;
     private final boolean ignoreEos;
     private final boolean continuousUsage;
     private final ObjectNode extraBody;
     private final byte[] head;
     /** The body around the prompt, when it can be spliced without a JSON tree (null otherwise). */
-    private final byte[] bodyBeforePrompt;
+    private final byte[][] bodyBeforePrompt;
     private final byte[] bodyAfterPromptBeforeMax;
     private final byte[] bodyEnd;
 
@@ -48,8 +54,24 @@ public final class RequestEncoder {
      */
     public RequestEncoder(Endpoint endpoint, String path, String model, Map<String, String> headers,
             boolean ignoreEos, boolean continuousUsage, ObjectNode extraBody) {
+        this(endpoint, path, List.of(model), true, 0, headers, ignoreEos, continuousUsage, extraBody);
+    }
+
+    /**
+     * @param models     the model name of every request, or several (vLLM's --lora-modules) that
+     *                   {@link #modelFor} spreads requests over
+     * @param roundRobin with several models: request i takes model i mod n; else a draw seeded
+     *                   by {@code seed} and i, so a request's model does not depend on timing
+     */
+    public RequestEncoder(Endpoint endpoint, String path, List<String> models, boolean roundRobin, long seed,
+            Map<String, String> headers, boolean ignoreEos, boolean continuousUsage, ObjectNode extraBody) {
+        if (models.isEmpty()) {
+            throw new IllegalArgumentException("no model");
+        }
         this.api = apiOf(path);
-        this.model = model;
+        this.models = models.toArray(String[]::new);
+        this.roundRobin = roundRobin;
+        this.seed = seed;
         this.ignoreEos = ignoreEos;
         this.continuousUsage = continuousUsage;
         this.extraBody = extraBody == null ? mapper.createObjectNode() : extraBody.deepCopy();
@@ -77,9 +99,14 @@ public final class RequestEncoder {
             spliceable &= !this.extraBody.has(k);
         }
         if (spliceable) {
-            String modelJson = new String(JsonStringEncoder.getInstance().quoteAsUTF8(model), StandardCharsets.UTF_8);
-            String before = "{\"model\":\"" + modelJson + "\","
-                    + (api == Api.CHAT ? "\"messages\":[{\"role\":\"user\",\"content\":\"" : "\"prompt\":\"");
+            this.bodyBeforePrompt = new byte[this.models.length][];
+            for (int m = 0; m < this.models.length; m++) {
+                String modelJson = new String(JsonStringEncoder.getInstance().quoteAsUTF8(this.models[m]),
+                        StandardCharsets.UTF_8);
+                String before = "{\"model\":\"" + modelJson + "\","
+                        + (api == Api.CHAT ? "\"messages\":[{\"role\":\"user\",\"content\":\"" : "\"prompt\":\"");
+                this.bodyBeforePrompt[m] = before.getBytes(StandardCharsets.UTF_8);
+            }
             String afterPrompt = api == Api.CHAT ? "\"}],\"max_completion_tokens\":" : "\",\"max_tokens\":";
             StringBuilder end = new StringBuilder(",\"stream\":true,\"stream_options\":{\"include_usage\":true");
             if (continuousUsage) {
@@ -94,7 +121,6 @@ public final class RequestEncoder {
                 end.append(',').append(extra, 1, extra.length() - 1);
             }
             end.append('}');
-            this.bodyBeforePrompt = before.getBytes(StandardCharsets.UTF_8);
             this.bodyAfterPromptBeforeMax = afterPrompt.getBytes(StandardCharsets.UTF_8);
             this.bodyEnd = end.toString().getBytes(StandardCharsets.UTF_8);
         } else {
@@ -119,10 +145,30 @@ public final class RequestEncoder {
         return api;
     }
 
+    /** The slot in the model list of request {@code index}. */
+    int modelSlot(int index) {
+        if (models.length == 1) {
+            return 0;
+        }
+        if (roundRobin) {
+            return Math.floorMod(index, models.length);
+        }
+        return new SplittableRandom(seed * 0x9E3779B97F4A7C15L + index).nextInt(models.length);
+    }
+
+    /** The model name request {@code index} carries. */
+    public String modelFor(int index) {
+        return models[modelSlot(index)];
+    }
+
     /** The JSON body for a prompt. */
     public ObjectNode body(String prompt, int maxTokens) {
+        return body(prompt, maxTokens, 0);
+    }
+
+    private ObjectNode body(String prompt, int maxTokens, int slot) {
         ObjectNode body = mapper.createObjectNode();
-        body.put("model", model);
+        body.put("model", models[slot]);
         if (api == Api.CHAT) {
             ObjectNode msg = body.putArray("messages").addObject();
             msg.put("role", "user");
@@ -155,7 +201,16 @@ public final class RequestEncoder {
      *               header; bench's mock leaves such requests out of its ground truth
      */
     public byte[] encode(String prompt, int maxTokens, String requestId, boolean warmup) {
-        byte[] json = bodyBytes(prompt, maxTokens);
+        return encode(prompt, maxTokens, requestId, warmup, 0);
+    }
+
+    /** Request {@code index} of the run, with the model {@link #modelFor} gives it. */
+    public byte[] encode(int index, String prompt, int maxTokens, String requestId) {
+        return encode(prompt, maxTokens, requestId, false, modelSlot(index));
+    }
+
+    private byte[] encode(String prompt, int maxTokens, String requestId, boolean warmup, int slot) {
+        byte[] json = bodyBytes(prompt, maxTokens, slot);
         ByteArrayOutputStream out = new ByteArrayOutputStream(head.length + json.length + 96);
         out.writeBytes(head);
         out.writeBytes(("x-request-id: " + requestId + (warmup ? "\r\n" + WARMUP_HEADER + ": 1" : "")
@@ -171,19 +226,24 @@ public final class RequestEncoder {
      * overrides one of the fields bench sets).
      */
     byte[] bodyBytes(String prompt, int maxTokens) {
+        return bodyBytes(prompt, maxTokens, 0);
+    }
+
+    private byte[] bodyBytes(String prompt, int maxTokens, int slot) {
         if (bodyBeforePrompt == null) {
             try {
-                return mapper.writeValueAsBytes(body(prompt, maxTokens));
+                return mapper.writeValueAsBytes(body(prompt, maxTokens, slot));
             } catch (JsonProcessingException e) {
                 throw new BenchException("cannot encode request body: " + e.getMessage(), e);
             }
         }
         byte[] p = JsonStringEncoder.getInstance().quoteAsUTF8(prompt);
         byte[] max = Integer.toString(maxTokens).getBytes(StandardCharsets.US_ASCII);
-        byte[] out = new byte[bodyBeforePrompt.length + p.length + bodyAfterPromptBeforeMax.length + max.length
+        byte[] before = bodyBeforePrompt[slot];
+        byte[] out = new byte[before.length + p.length + bodyAfterPromptBeforeMax.length + max.length
                 + bodyEnd.length];
         int i = 0;
-        for (byte[] part : new byte[][] {bodyBeforePrompt, p, bodyAfterPromptBeforeMax, max, bodyEnd}) {
+        for (byte[] part : new byte[][] {before, p, bodyAfterPromptBeforeMax, max, bodyEnd}) {
             System.arraycopy(part, 0, out, i, part.length);
             i += part.length;
         }

@@ -159,6 +159,33 @@ class RunMockIT {
         assertEquals(dir.resolve("r.json") + "#2", loaded.records().get(1).source());
     }
 
+    /** --lora-modules: each request names an adapter as its model, in turn with round-robin. */
+    @Test
+    void loraModulesAreTheModelsOfTheRequests() throws IOException {
+        Path dir = tmp.resolve("lora");
+        // the mock serves mock-model only: requests naming the other adapter are refused by name
+        CliRunner.Result r = CliRunner.run("run", "--base-url", url, "--model", "mock-model", "--lora-modules",
+                "mock-model", "adapter-x", "--lora-assignment", "round-robin", "--input-len", "8", "--output-len", "2",
+                "--num-prompts", "6", "--save-result", "--save-detailed", "--result-dir", dir.toString(),
+                "--result-filename", "l.json", "--no-progress");
+        assertEquals(1, r.exitCode(), r.err());
+        JsonNode j = JSON.readTree(dir.resolve("l.json").toFile());
+        assertEquals(3, j.get("completed").asInt());
+        assertEquals(3, j.get("failed").asInt());
+        for (String line : Files.readAllLines(dir.resolve("l.requests.jsonl"))) {
+            JsonNode d = JSON.readTree(line);
+            boolean odd = d.get("index").asInt() % 2 == 1;
+            assertEquals(!odd, d.get("success").asBoolean(), line);
+            if (odd) {
+                assertTrue(d.get("error_detail").asText().contains("The model `adapter-x` does not exist"), line);
+            }
+        }
+        assertEquals("[\"mock-model\",\"adapter-x\"]", j.get("config").get("lora_modules").toString());
+        assertEquals("round-robin", j.get("config").get("lora_assignment").asText());
+        assertEquals(2, CliRunner.run("run", "--base-url", url, "--lora-modules", "a", "--lora-assignment", "x")
+                .exitCode());
+    }
+
     /** --tokenizer org/name is read from the local Hugging Face cache, as vLLM's would be, never downloaded. */
     @Test
     void aTokenizerIdIsFoundInTheHuggingFaceCache() throws IOException {

@@ -7,6 +7,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -30,6 +33,47 @@ class RequestEncoderTest {
                 }
             }
         }
+    }
+
+    static String modelOf(byte[] request) throws Exception {
+        String text = new String(request, StandardCharsets.UTF_8);
+        return JSON.readTree(text.substring(text.indexOf("\r\n\r\n") + 4)).get("model").asText();
+    }
+
+    @Test
+    void loraModulesAreTakenInTurnOrBySeededDraw() throws Exception {
+        List<String> lora = List.of("a", "b", "c");
+        for (String ex : new String[] {"{}", "{\"model\":\"x\",\"max_tokens\":1}"}) { // spliced and tree paths
+            RequestEncoder rr = new RequestEncoder(EP, "/v1/completions", lora, true, 0, Map.of(), true, true,
+                    extra(ex));
+            for (int i = 0; i < 7; i++) {
+                String expected = ex.equals("{}") ? lora.get(i % 3) : "x"; // an extra body's model wins
+                assertEquals(expected, modelOf(rr.encode(i, "p", 4, "id")), "request " + i);
+                assertEquals(lora.get(i % 3), rr.modelFor(i));
+            }
+        }
+        RequestEncoder drawn = new RequestEncoder(EP, "/v1/completions", lora, false, 42, Map.of(), true, true, null);
+        RequestEncoder again = new RequestEncoder(EP, "/v1/completions", lora, false, 42, Map.of(), true, true, null);
+        RequestEncoder other = new RequestEncoder(EP, "/v1/completions", lora, false, 43, Map.of(), true, true, null);
+        Map<String, Integer> counts = new HashMap<>();
+        List<String> first = new ArrayList<>();
+        List<String> otherSeed = new ArrayList<>();
+        for (int i = 0; i < 3000; i++) {
+            String m = modelOf(drawn.encode(i, "p", 4, "id"));
+            assertEquals(again.modelFor(i), m, "the draw depends on the seed and the index only");
+            counts.merge(m, 1, Integer::sum);
+            if (i < 50) {
+                first.add(m);
+                otherSeed.add(other.modelFor(i));
+            }
+        }
+        assertEquals(3, counts.size());
+        counts.values().forEach(n -> assertTrue(n > 850 && n < 1150, counts.toString()));
+        assertTrue(!first.equals(otherSeed), "another seed, other draws");
+        // one model: every request carries it, warm-ups too
+        RequestEncoder one = new RequestEncoder(EP, "/v1/completions", "m", Map.of(), true, true, null);
+        assertEquals("m", modelOf(one.encode(5, "p", 4, "id")));
+        assertEquals("a", modelOf(drawn.encode("p", 4, "warm", true)));
     }
 
     @Test
