@@ -19,7 +19,7 @@ import picocli.CommandLine.Spec;
         customSynopsis = "bench slurm plan [OPTIONS] [--format text|json] -- VLLM_SERVE_ARGS...",
         description = {
             "Show the launch plan of a topology: each node's role, group, port, data-parallel size and ranks and "
-                    + "command, the router, the endpoint and the job's ports. Nothing is started.",
+                    + "command, the routers, the endpoint and the job's ports. Nothing is started.",
             "Example: bench slurm plan --hosts 'node[1-4]' --route 2 --job-id 1 -- --model org/model"})
 final class SlurmPlanCommand implements Callable<Integer> {
     enum Format { TEXT, JSON }

@@ -21,8 +21,9 @@ final class SlurmPlanOptions {
     int route;
 
     @Option(names = "--prefill", paramLabel = "P", defaultValue = "0",
-            description = "In each group, the first P nodes prefill and the rest decode (NIXL); 0: each group is "
-                    + "one data-parallel vLLM (default: ${DEFAULT-VALUE}).")
+            description = "In each group, the first P nodes prefill and the rest decode (NIXL); with R > 1 each "
+                    + "group has its own prefill/decode router and the router round-robins over them; 0: each group "
+                    + "is one data-parallel vLLM (default: ${DEFAULT-VALUE}).")
     int prefill;
 
     @Option(names = "--gpus-per-node", paramLabel = "N", defaultValue = "8",

@@ -28,7 +28,8 @@ import picocli.CommandLine.Spec;
         customSynopsis = "bench slurm render [OPTIONS] --runtime docker|pyxis|bare [--out FILE] -- VLLM_SERVE_ARGS...",
         description = {
             "Write the bash script that launches the plan inside the allocation: every engine with srun on its "
-                    + "node, /health checks, then the router; the endpoint goes to logs/JOB/endpoint, logs to "
+                    + "node, /health checks, then the group routers (--route R > 1 with --prefill P > 0), then the "
+                    + "router; the endpoint goes to logs/JOB/endpoint, logs to "
                     + "logs/JOB/ROLE-HOST.log. Any process exiting, Ctrl-C or TERM stops this launch's processes "
                     + "and containers only."})
 final class SlurmRenderCommand implements Callable<Integer> {
@@ -56,7 +57,7 @@ final class SlurmRenderCommand implements Callable<Integer> {
     List<String> containerMounts;
 
     @Option(names = "--ready-timeout", paramLabel = "SEC", defaultValue = "1800",
-            description = "Seconds for every engine and the router to answer /health (default: ${DEFAULT-VALUE}).")
+            description = "Seconds for every engine and router to answer /health (default: ${DEFAULT-VALUE}).")
     int readyTimeoutSec;
 
     @Option(names = "--env", paramLabel = "NAME=VALUE",

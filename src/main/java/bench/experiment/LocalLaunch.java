@@ -22,15 +22,18 @@ import java.util.concurrent.TimeUnit;
 /**
  * The {@code local} runtime: a plan's engines run as {@code bench mock} processes on
  * 127.0.0.1, each on a port of its own, with its role and the engine model, and the router
- * as the {@code bench mock router} stand-in, so the article's topologies run on a laptop with
- * no Slurm and no GPU. A DP group's head simulates all of the group's ranks (headless nodes
- * have no server in vLLM either, so they get no process). Logs go to {@code logDir}.
+ * (and each group's own router, when the plan has them) as the {@code bench mock router}
+ * stand-in, so the article's topologies run on a laptop with no Slurm and no GPU. A DP
+ * group's head simulates all of the group's ranks (headless nodes have no server in vLLM
+ * either, so they get no process). Logs go to {@code logDir}.
  */
 public final class LocalLaunch implements AutoCloseable {
     private static final long START_TIMEOUT_MS = 90_000;
 
     private final List<Process> processes = new ArrayList<>();
     private final Map<String, String> urls = new LinkedHashMap<>();
+    /** Plan URL of each group router to its local URL. */
+    private final Map<String, String> routerUrls = new LinkedHashMap<>();
     private String endpoint;
 
     private LocalLaunch() {}
@@ -75,44 +78,48 @@ public final class LocalLaunch implements AutoCloseable {
             int port = BenchProcess.awaitPort(engines.get(i), portFiles.get(i), logs.get(i), START_TIMEOUT_MS);
             urls.put(serving.get(i).url(), "http://127.0.0.1:" + port);
         }
-        Router r = plan.router();
-        if (r == null) {
-            endpoint = urls.values().iterator().next();
-        } else {
-            Path portFile = logDir.resolve("router.port");
-            Path log = logDir.resolve("router.log");
-            deleteQuietly(portFile);
-            List<String> args = new ArrayList<>(List.of("mock", "router", "--host", "127.0.0.1", "--port", "0",
-                    "--port-file", portFile.toString(), "--policy", r.policy()));
-            if (!r.prefill().isEmpty()) {
-                args.add("--vllm-pd-disaggregation");
-                for (String u : r.prefill()) {
-                    args.addAll(List.of("--prefill", local(u)));
-                }
-                for (String u : r.decode()) {
-                    args.addAll(List.of("--decode", local(u)));
-                }
-            } else {
-                args.add("--worker-urls");
-                for (String u : r.workers()) {
-                    args.add(local(u));
-                }
-            }
-            if (r.intraNodeDataParallelSize() > 1) {
-                args.addAll(List.of("--intra-node-data-parallel-size", Integer.toString(r.intraNodeDataParallelSize())));
-            }
-            Process p = BenchProcess.start(BenchProcess.command(List.of("-Xms64m"), args), log);
-            processes.add(p);
-            int port = BenchProcess.awaitPort(p, portFile, log, START_TIMEOUT_MS);
-            endpoint = "http://127.0.0.1:" + port;
+        // each group's own router first: the router's workers are their URLs
+        for (Router g : plan.groupRouters()) {
+            routerUrls.put(g.url(), startRouter(g, "group-router-" + g.host(), logDir));
         }
+        Router r = plan.router();
+        endpoint = r == null ? urls.values().iterator().next() : startRouter(r, "router", logDir);
         awaitHealthy(endpoint, START_TIMEOUT_MS);
     }
 
+    /** The router stand-in with the plan router's settings, its workers mapped to their local URLs. */
+    private String startRouter(Router r, String name, Path logDir) throws InterruptedException {
+        Path portFile = logDir.resolve(name + ".port");
+        Path log = logDir.resolve(name + ".log");
+        deleteQuietly(portFile);
+        List<String> args = new ArrayList<>(List.of("mock", "router", "--host", "127.0.0.1", "--port", "0",
+                "--port-file", portFile.toString(), "--policy", r.policy()));
+        if (!r.prefill().isEmpty()) {
+            args.add("--vllm-pd-disaggregation");
+            for (String u : r.prefill()) {
+                args.addAll(List.of("--prefill", local(u)));
+            }
+            for (String u : r.decode()) {
+                args.addAll(List.of("--decode", local(u)));
+            }
+        } else {
+            args.add("--worker-urls");
+            for (String u : r.workers()) {
+                args.add(local(u));
+            }
+        }
+        if (r.intraNodeDataParallelSize() > 1) {
+            args.addAll(List.of("--intra-node-data-parallel-size", Integer.toString(r.intraNodeDataParallelSize())));
+        }
+        Process p = BenchProcess.start(BenchProcess.command(List.of("-Xms64m"), args), log);
+        processes.add(p);
+        return "http://127.0.0.1:" + BenchProcess.awaitPort(p, portFile, log, START_TIMEOUT_MS);
+    }
+
     private String local(String planUrl) {
-        String u = urls.get(planUrl);
+        String u = urls.getOrDefault(planUrl, routerUrls.get(planUrl));
         if (u == null) {
-            throw new IllegalStateException("the router names " + planUrl + ", which no engine serves");
+            throw new IllegalStateException("the router names " + planUrl + ", which no engine or group router serves");
         }
         return u;
     }

@@ -32,8 +32,12 @@ import java.util.concurrent.atomic.AtomicLong;
  * worker with {@code max_tokens=1} and {@code kv_transfer_params.do_remote_decode}, and the
  * original request, carrying the {@code kv_transfer_params} the prefill worker returned, then
  * streams from a decode worker. {@code --intra-node-data-parallel-size N} expands each URL
- * into N ranks addressed with the {@code X-data-parallel-rank} header. One virtual thread per
- * client connection, plain blocking sockets, a new worker connection per request.
+ * into N ranks addressed with the {@code X-data-parallel-rank} header. Each forwarded response
+ * says where it went, after the worker's own headers: {@code x-mock-router-worker: URL}, or
+ * {@code x-mock-router-prefill: URL} and {@code x-mock-router-decode: URL} (so behind a router
+ * in front of group routers a response names the group router, the prefill and the decode
+ * worker). One virtual thread per client connection, plain blocking sockets, a new worker
+ * connection per request.
  */
 public final class MockRouter implements AutoCloseable {
 
@@ -65,7 +69,11 @@ public final class MockRouter implements AutoCloseable {
     }
 
     /** A worker endpoint and, with intra-node data parallelism, its rank. */
-    record Target(String host, int port, int rank) {}
+    record Target(String host, int port, int rank) {
+        String url() {
+            return "http://" + host + ":" + port;
+        }
+    }
 
     private final Config config;
     private final ObjectMapper mapper = new ObjectMapper();
@@ -190,7 +198,7 @@ public final class MockRouter implements AutoCloseable {
         }
         List<Target> pool = config.pd() ? decode : workers;
         Target t = completion ? pick(pool, counter, req.body()) : pool.get(0);
-        forward(req, req.body(), t, out);
+        forward(req, req.body(), t, out, "x-mock-router-worker: " + t.url());
     }
 
     /** Prefill with max_tokens=1 on a prefill worker, then stream the request from a decode worker. */
@@ -233,7 +241,8 @@ public final class MockRouter implements AutoCloseable {
             second.set("kv_transfer_params", params);
         }
         Target d = pick(decode, counter, req.body());
-        forward(req, mapper.writeValueAsBytes(second), d, out);
+        forward(req, mapper.writeValueAsBytes(second), d, out, "x-mock-router-prefill: " + p.url(),
+                "x-mock-router-decode: " + d.url());
     }
 
     private Target pick(List<Target> pool, AtomicLong rr, byte[] body) {
@@ -243,8 +252,11 @@ public final class MockRouter implements AutoCloseable {
         return pool.get((int) Math.floorMod(rr.getAndIncrement(), (long) pool.size()));
     }
 
-    /** Sends the request to a worker and streams its response back as it arrives. */
-    private void forward(Request req, byte[] body, Target t, OutputStream out) throws IOException {
+    /**
+     * Sends the request to a worker and streams its response back as it arrives, with the
+     * ROUTE header lines added to the worker's (which a router behind this one may have added).
+     */
+    private void forward(Request req, byte[] body, Target t, OutputStream out, String... route) throws IOException {
         try (Socket w = connect(t, out, req.close())) {
             if (w == null) {
                 return;
@@ -259,7 +271,7 @@ public final class MockRouter implements AutoCloseable {
                         + "\"code\":502}}", req.close());
                 return;
             }
-            out.write(keepAliveHead(head, req.close()));
+            out.write(keepAliveHead(head, req.close(), route));
             out.flush();
             byte[] buf = new byte[16 * 1024];
             int n;
@@ -307,8 +319,11 @@ public final class MockRouter implements AutoCloseable {
         }
     }
 
-    /** The worker's response head without its Connection header (the router keeps the client's connection). */
-    static byte[] keepAliveHead(byte[] head, boolean close) {
+    /**
+     * The worker's response head without its Connection header (the router keeps the client's
+     * connection), with the EXTRA header lines after the worker's.
+     */
+    static byte[] keepAliveHead(byte[] head, boolean close, String... extra) {
         String[] lines = new String(head, StandardCharsets.ISO_8859_1).split("\r\n");
         StringBuilder sb = new StringBuilder(lines[0]).append("\r\n");
         for (int i = 1; i < lines.length; i++) {
@@ -316,6 +331,9 @@ public final class MockRouter implements AutoCloseable {
                 continue;
             }
             sb.append(lines[i]).append("\r\n");
+        }
+        for (String line : extra) {
+            sb.append(line).append("\r\n");
         }
         if (close) {
             sb.append("connection: close\r\n");

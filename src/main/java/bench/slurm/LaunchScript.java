@@ -9,7 +9,8 @@ import java.util.Map;
  * Renders a plan as a bash script that launches it inside the Slurm allocation: it finds every
  * node's address on the node, starts each engine with {@code srun --nodes=1 --ntasks=1
  * --nodelist=HOST --overlap} in the background, waits for their {@code /health}, then starts the
- * router and waits for its {@code /health}, writes the endpoint to {@code logs/JOB/endpoint}
+ * group routers if the plan has them and waits for theirs, then the router and waits for its
+ * {@code /health}, writes the endpoint to {@code logs/JOB/endpoint}
  * and watches. A process that exits, Ctrl-C, TERM or HUP stops this launch's processes (and
  * containers: only those named and labelled by this run). Every user word is shell-quoted
  * ({@link Shell#quote}), so the engine receives it byte for byte. Pure: returns text.
@@ -427,6 +428,13 @@ public final class LaunchScript {
         plan.nodes().forEach(n -> launchLine(s, n.host(), n.role().jsonName(),
                 n.url() == null ? "-" : n.url() + "/health", n.command()));
         s.append("wait_ready\n");
+        List<Router> groupRouters = plan.groupRouters();
+        if (!groupRouters.isEmpty()) {
+            s.append('\n');
+            groupRouters.forEach(g -> launchLine(s, g.host(), PlanFormat.GROUP_ROUTER, g.url() + "/health",
+                    g.command()));
+            s.append("wait_ready\n");
+        }
         Router r = plan.router();
         if (r != null) {
             s.append('\n');

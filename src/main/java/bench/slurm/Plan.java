@@ -1,6 +1,7 @@
 package bench.slurm;
 
 import java.util.List;
+import java.util.Objects;
 import java.util.stream.Stream;
 
 /**
@@ -8,8 +9,10 @@ import java.util.stream.Stream;
  * clients use.
  *
  * @param config   what was asked for
- * @param groups   the route groups, in host order
- * @param router   the router, or null when one group serves without it
+ * @param groups   the route groups, in host order, each with its own router when there are several
+ *                 prefill/decode groups
+ * @param router   the router, or null when one group serves without it; over group routers it
+ *                 round-robins across them
  * @param endpoint {@code http://host:port} of the router, or of the only group's head
  */
 public record Plan(PlanConfig config, List<Group> groups, Router router, String endpoint) {
@@ -17,6 +20,11 @@ public record Plan(PlanConfig config, List<Group> groups, Router router, String 
         groups = List.copyOf(groups);
         if (endpoint == null) {
             throw new IllegalArgumentException("a plan has an endpoint");
+        }
+        List<String> groupRouters = groups.stream().map(Group::router).filter(Objects::nonNull).map(Router::url)
+                .toList();
+        if (!groupRouters.isEmpty() && (router == null || !router.workers().equals(groupRouters))) {
+            throw new IllegalArgumentException("the router of a plan with group routers routes to them");
         }
     }
 
@@ -35,5 +43,10 @@ public record Plan(PlanConfig config, List<Group> groups, Router router, String 
     /** Nodes with an HTTP server: every engine but the headless DP workers. */
     public Stream<Node> servingNodes() {
         return nodes().filter(n -> n.httpPort() != null);
+    }
+
+    /** The groups' own routers, in group order; empty without two-level routing. */
+    public List<Router> groupRouters() {
+        return groups.stream().map(Group::router).filter(Objects::nonNull).toList();
     }
 }

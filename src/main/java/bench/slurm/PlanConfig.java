@@ -13,7 +13,8 @@ import java.util.regex.Pattern;
  *
  * @param hosts               the allocation's nodes, in Slurm order (the first runs the router)
  * @param route               R: the nodes are split into R equal groups
- * @param prefill             P: in each group the first P nodes prefill, the rest decode; 0 = data parallel
+ * @param prefill             P: in each group the first P nodes prefill, the rest decode; 0 = data parallel.
+ *                            With R > 1 each group gets its own router ({@link #hasGroupRouters()})
  * @param gpusPerNode         GPUs on every node
  * @param serveArgs           the user's vllm serve arguments, verbatim
  * @param jobId               the Slurm job id: ports, log directory and container names derive from it
@@ -73,6 +74,12 @@ public record PlanConfig(List<String> hosts, int route, int prefill, int gpusPer
             throw new BenchException("--prefill " + prefill + " leaves no decode node: each of the " + route
                     + " route group(s) has " + perGroup + (perGroup == 1 ? " node" : " nodes"));
         }
+        if (route > 1 && prefill > 0 && gpusPerNode > Ports.MAX_GPUS_PER_NODE_WITH_GROUP_ROUTERS) {
+            throw new BenchException("--gpus-per-node " + gpusPerNode + " is too many for --route " + route
+                    + " --prefill " + prefill + ": the job's " + Ports.BLOCK_SIZE + " ports hold the group routers'"
+                    + " ports and NIXL side-channel ports for at most " + Ports.MAX_GPUS_PER_NODE_WITH_GROUP_ROUTERS
+                    + " GPUs");
+        }
         int tp = serveArgs.tensorParallelSize().orElse(gpusPerNode);
         if (tp > gpusPerNode) {
             throw new BenchException("tensor parallel size " + tp + " is larger than a node (" + gpusPerNode
@@ -109,5 +116,13 @@ public record PlanConfig(List<String> hosts, int route, int prefill, int gpusPer
     /** A router fronts the engines whenever there is more than one group or prefill/decode is split. */
     public boolean hasRouter() {
         return route > 1 || prefill > 0;
+    }
+
+    /**
+     * Two-level routing: with several prefill/decode groups each group has its own router, which
+     * pairs only the group's prefill and decode nodes, and the router round-robins over them.
+     */
+    public boolean hasGroupRouters() {
+        return route > 1 && prefill > 0;
     }
 }

@@ -15,6 +15,8 @@ import java.util.stream.Collectors;
 public final class PlanFormat {
     private static final ObjectWriter JSON = new ObjectMapper().writerWithDefaultPrettyPrinter();
     private static final JsonNodeFactory F = JsonNodeFactory.instance;
+    /** A group's own router, as in the table, the commands and the launch's log names. */
+    public static final String GROUP_ROUTER = "group-router";
 
     private PlanFormat() {}
 
@@ -45,21 +47,15 @@ public final class PlanFormat {
             for (Node n : g.nodes()) {
                 nodes.add(nodeJson(n));
             }
+            if (g.router() != null) {
+                gj.set("router", routerJson(g.router()));
+            }
         }
         Router r = plan.router();
         if (r == null) {
             root.putNull("router");
         } else {
-            ObjectNode rj = root.putObject("router");
-            rj.put("host", r.host());
-            rj.put("port", r.port());
-            rj.put("metrics_port", r.metricsPort());
-            rj.put("policy", r.policy());
-            strings(rj.putArray("workers"), r.workers());
-            strings(rj.putArray("prefill"), r.prefill());
-            strings(rj.putArray("decode"), r.decode());
-            rj.put("intra_node_data_parallel_size", r.intraNodeDataParallelSize());
-            strings(rj.putArray("command"), texts(r.command()));
+            root.set("router", routerJson(r));
         }
         root.put("endpoint", plan.endpoint());
         ObjectNode pj = root.putObject("ports");
@@ -70,7 +66,25 @@ public final class PlanFormat {
         pj.put("dp_rpc", p.dpRpc());
         pj.put("nixl_side_channel_first", p.nixlSideChannel());
         pj.put("nixl_side_channel_last", p.nixlSideChannelLast());
+        if (c.hasGroupRouters()) {
+            pj.put("group_router_http", p.groupRouterHttp());
+            pj.put("group_router_metrics", p.groupRouterMetrics());
+        }
         return root;
+    }
+
+    private static ObjectNode routerJson(Router r) {
+        ObjectNode rj = F.objectNode();
+        rj.put("host", r.host());
+        rj.put("port", r.port());
+        rj.put("metrics_port", r.metricsPort());
+        rj.put("policy", r.policy());
+        strings(rj.putArray("workers"), r.workers());
+        strings(rj.putArray("prefill"), r.prefill());
+        strings(rj.putArray("decode"), r.decode());
+        rj.put("intra_node_data_parallel_size", r.intraNodeDataParallelSize());
+        strings(rj.putArray("command"), texts(r.command()));
+        return rj;
     }
 
     private static ObjectNode nodeJson(Node n) {
@@ -102,6 +116,17 @@ public final class PlanFormat {
             sb.append("router:   ").append(r.intraNodeDataParallelSize())
                     .append(" DP ranks behind each URL, addressed with the X-data-parallel-rank header\n");
         }
+        List<Router> groupRouters = plan.groupRouters();
+        if (!groupRouters.isEmpty()) {
+            sb.append("routing:  the router round-robins over the ").append(groupRouters.size())
+                    .append(" group routers; each sends a request to a prefill node and then a decode node of its"
+                            + " own group (consistent_hash)\n");
+            int ranks = groupRouters.get(0).intraNodeDataParallelSize();
+            if (ranks > 1) {
+                sb.append("          group routers: ").append(ranks)
+                        .append(" DP ranks behind each URL, addressed with the X-data-parallel-rank header\n");
+            }
+        }
         Ports p = plan.ports();
         sb.append("ports:    base ").append(p.basePort());
         if (p.basePort() == Ports.basePortForJob(c.jobId())) {
@@ -113,10 +138,19 @@ public final class PlanFormat {
         sb.append(": vLLM HTTP ").append(p.engineHttp()).append(", router ").append(p.routerHttp())
                 .append(", router metrics ").append(p.routerMetrics()).append(", DP RPC ").append(p.dpRpc())
                 .append(", NIXL side channel ").append(p.nixlSideChannel()).append('-')
-                .append(p.nixlSideChannelLast()).append('\n');
+                .append(p.nixlSideChannelLast());
+        if (c.hasGroupRouters()) {
+            sb.append(", group routers ").append(p.groupRouterHttp()).append(", group router metrics ")
+                    .append(p.groupRouterMetrics());
+        }
+        sb.append('\n');
         sb.append("\ncommands (<host> stands for that node's address, resolved on the node at launch):\n");
         plan.nodes().forEach(n -> sb.append("  ").append(n.host()).append(" (").append(n.role().jsonName())
                 .append("): ").append(shown(n.command())).append('\n'));
+        for (Router g : groupRouters) {
+            sb.append("  ").append(g.host()).append(" (").append(GROUP_ROUTER).append("): ").append(shown(g.command()))
+                    .append('\n');
+        }
         if (r != null) {
             sb.append("  ").append(r.host()).append(" (router): ").append(shown(r.command())).append('\n');
         }
@@ -134,13 +168,20 @@ public final class PlanFormat {
                 + ", TP " + c.tensorParallelSize() + ", " + c.gpusPerNode() + " GPUs per node";
     }
 
-    /** The table of nodes (and the router): node, role, group, port, DP size and ranks, KV role. */
+    /** The table of nodes (and the group routers and the router): node, role, group, port, DP size and ranks, KV role. */
     public static String table(Plan plan) {
         List<String[]> rows = new ArrayList<>();
         rows.add(new String[] {"NODE", "ROLE", "GROUP", "PORT", "DP SIZE", "DP RANKS", "KV ROLE"});
         plan.nodes().forEach(n -> rows.add(new String[] {n.host(), n.role().jsonName(),
             Integer.toString(n.group()), n.httpPort() == null ? "-" : n.httpPort().toString(),
             Integer.toString(n.dpSize()), n.dpRanks(), n.kvRole() == null ? "-" : n.kvRole()}));
+        for (Group g : plan.groups()) {
+            Router gr = g.router();
+            if (gr != null) {
+                rows.add(new String[] {gr.host(), GROUP_ROUTER, Integer.toString(g.index()),
+                    Integer.toString(gr.port()), "-", "-", "-"});
+            }
+        }
         Router r = plan.router();
         if (r != null) {
             rows.add(new String[] {r.host(), "router", "-", Integer.toString(r.port()), "-", "-", "-"});

@@ -19,7 +19,11 @@ import java.util.List;
  * <p>PD mode ({@code --prefill P}): every node runs its own vLLM with the NixlConnector,
  * the group's first P nodes as kv_producer and the rest as kv_consumer; with GPUs/TP > 1 each
  * node runs data parallelism inside itself and the router gets
- * {@code --intra-node-data-parallel-size GPUs/TP}.
+ * {@code --intra-node-data-parallel-size GPUs/TP}. With one group, one router pairs any prefill
+ * node with any decode node. With R > 1 groups the groups stay apart, as the article's
+ * {@code --route} asks: each group has its own prefill/decode router on its first node (ports
+ * {@link Ports#groupRouterHttp()}, {@link Ports#groupRouterMetrics()}), listing only the group's
+ * nodes, and the router on the allocation's first node round-robins over those group routers.
  */
 public final class Planner {
     private Planner() {}
@@ -35,6 +39,9 @@ public final class Planner {
         for (int g = 0; g < c.route(); g++) {
             List<String> hosts = c.hosts().subList(g * perGroup, (g + 1) * perGroup);
             List<Node> nodes = new ArrayList<>();
+            List<String> groupWorkers = new ArrayList<>();
+            List<String> groupPrefill = new ArrayList<>();
+            List<String> groupDecode = new ArrayList<>();
             for (int i = 0; i < perGroup; i++) {
                 String host = hosts.get(i);
                 Node node;
@@ -44,19 +51,34 @@ public final class Planner {
                     Role role = i < c.prefill() ? Role.PREFILL : Role.DECODE;
                     node = new Node(host, role, g, ports.engineHttp(), local, local, 0, null, null,
                             ports.nixlSideChannel(), pdCommand(c, ports, role));
-                    (role == Role.PREFILL ? prefill : decode).add(node.url());
+                    (role == Role.PREFILL ? groupPrefill : groupDecode).add(node.url());
                 }
                 if (node.url() != null) {
-                    workers.add(node.url());
+                    groupWorkers.add(node.url());
                 }
                 nodes.add(node);
             }
-            groups.add(new Group(g, nodes));
+            // several prefill/decode groups: each pairs its own prefill and decode nodes only
+            Router groupRouter = c.hasGroupRouters() ? router(hosts.get(0), ports.groupRouterHttp(),
+                    ports.groupRouterMetrics(), groupWorkers, groupPrefill, groupDecode, local) : null;
+            groups.add(new Group(g, nodes, groupRouter));
+            workers.addAll(groupWorkers);
+            prefill.addAll(groupPrefill);
+            decode.addAll(groupDecode);
         }
         Router router = null;
         String endpoint = groups.get(0).nodes().get(0).url();
-        if (c.hasRouter()) {
-            router = router(c, ports, workers, prefill, decode);
+        if (c.hasGroupRouters()) {
+            List<String> groupRouters = groups.stream().map(g -> g.router().url()).toList();
+            router = router(c.hosts().get(0), ports.routerHttp(), ports.routerMetrics(), groupRouters, List.of(),
+                    List.of(), 1);
+        } else if (c.hasRouter()) {
+            // DP: every rank of a group sits behind its head's URL; PD: the ranks of one node behind its URL
+            int ranksPerUrl = c.mode() == Mode.DP ? perGroup * local : local;
+            router = router(c.hosts().get(0), ports.routerHttp(), ports.routerMetrics(), workers, prefill, decode,
+                    ranksPerUrl);
+        }
+        if (router != null) {
             endpoint = router.url();
         }
         return new Plan(c, groups, router, endpoint);
@@ -119,28 +141,30 @@ public final class Planner {
         return cmd;
     }
 
-    private static Router router(PlanConfig c, Ports ports, List<String> workers, List<String> prefill,
-            List<String> decode) {
-        // DP: every rank of a group sits behind its head's URL; PD: the ranks of one node behind its URL
-        int ranksPerUrl = c.mode() == Mode.DP ? c.nodesPerGroup() * c.dpSizeLocal() : c.dpSizeLocal();
-        String policy = c.mode() == Mode.DP ? "round_robin" : "consistent_hash";
+    /**
+     * A vllm-router on HOST: round_robin over WORKERS, or with PREFILL and DECODE URLs
+     * consistent_hash with prefill/decode disaggregation.
+     */
+    private static Router router(String host, int port, int metricsPort, List<String> workers, List<String> prefill,
+            List<String> decode, int ranksPerUrl) {
+        boolean pd = !prefill.isEmpty();
+        String policy = pd ? "consistent_hash" : "round_robin";
         List<Arg> cmd = new ArrayList<>();
         addAll(cmd, "vllm-router", "--policy", policy);
-        if (c.mode() == Mode.DP) {
-            cmd.add(Arg.of("--worker-urls"));
-            workers.forEach(u -> cmd.add(Arg.of(u)));
-        } else {
+        if (pd) {
             cmd.add(Arg.of("--vllm-pd-disaggregation"));
             prefill.forEach(u -> addAll(cmd, "--prefill", u));
             decode.forEach(u -> addAll(cmd, "--decode", u));
+        } else {
+            cmd.add(Arg.of("--worker-urls"));
+            workers.forEach(u -> cmd.add(Arg.of(u)));
         }
         if (ranksPerUrl > 1) {
             addAll(cmd, "--intra-node-data-parallel-size", Integer.toString(ranksPerUrl));
         }
-        addAll(cmd, "--host", "0.0.0.0", "--port", Integer.toString(ports.routerHttp()),
-                "--prometheus-port", Integer.toString(ports.routerMetrics()));
-        return new Router(c.hosts().get(0), ports.routerHttp(), ports.routerMetrics(), policy, workers,
-                prefill, decode, ranksPerUrl, cmd);
+        addAll(cmd, "--host", "0.0.0.0", "--port", Integer.toString(port),
+                "--prometheus-port", Integer.toString(metricsPort));
+        return new Router(host, port, metricsPort, policy, workers, prefill, decode, ranksPerUrl, cmd);
     }
 
     private static void addAll(List<Arg> cmd, String... words) {

@@ -16,7 +16,14 @@ import bench.BenchException;
  * base + 3              --data-parallel-rpc-port of each DP group's head
  * base + 4 .. + 4+G-1   VLLM_NIXL_SIDE_CHANNEL_PORT and the ports vLLM derives from it per
  *                       local DP rank (prefill/decode nodes; G = GPUs per node)
+ * base + 18             HTTP of each group's own prefill/decode router (--route R > 1 with
+ *                       --prefill P > 0), on the group's first node
+ * base + 19             Prometheus metrics of each group router
  * </pre>
+ *
+ * <p>The group routers' ports are the last two of the block, so with them the side channel has
+ * room for {@link #MAX_GPUS_PER_NODE_WITH_GROUP_ROUTERS} GPUs per node ({@link PlanConfig}
+ * refuses more); without them it keeps {@link #MAX_GPUS_PER_NODE}.
  *
  * @param basePort    first port of the block
  * @param gpusPerNode G above: how many side-channel ports to reserve
@@ -28,6 +35,9 @@ public record Ports(int basePort, int gpusPerNode) {
     /** side-channel ports start here in the block and must fit in it */
     private static final int SIDE_CHANNEL_OFFSET = 4;
     public static final int MAX_GPUS_PER_NODE = BLOCK_SIZE - SIDE_CHANNEL_OFFSET;
+    /** the group routers' HTTP and metrics ports close the block */
+    private static final int GROUP_ROUTER_OFFSET = BLOCK_SIZE - 2;
+    public static final int MAX_GPUS_PER_NODE_WITH_GROUP_ROUTERS = GROUP_ROUTER_OFFSET - SIDE_CHANNEL_OFFSET;
 
     public Ports {
         if (gpusPerNode < 1 || gpusPerNode > MAX_GPUS_PER_NODE) {
@@ -67,5 +77,14 @@ public record Ports(int basePort, int gpusPerNode) {
 
     public int nixlSideChannelLast() {
         return nixlSideChannel() + gpusPerNode - 1;
+    }
+
+    /** HTTP of a group's own prefill/decode router, on the group's first node. */
+    public int groupRouterHttp() {
+        return basePort + GROUP_ROUTER_OFFSET;
+    }
+
+    public int groupRouterMetrics() {
+        return basePort + GROUP_ROUTER_OFFSET + 1;
     }
 }

@@ -5,14 +5,24 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import bench.cli.CliRunner;
+import bench.slurm.Node;
 import bench.slurm.Plan;
 import bench.slurm.PlanConfig;
 import bench.slurm.Planner;
+import bench.slurm.Role;
 import bench.slurm.ServeArgs;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.Timeout;
@@ -46,5 +56,44 @@ class LocalLaunchIT {
             assertFalse(p.isAlive(), "process " + p.pid() + " still runs");
         }
         assertTrue(tmp.resolve("logs").toFile().list().length >= processes);
+    }
+
+    /**
+     * --route 2 --prefill 1: four engines, a router per group and the router over them; every
+     * request is prefilled and decoded by the two nodes of one group, and both groups serve.
+     */
+    @Test
+    void twoPrefillDecodeGroupsServeEachRequestInsideOneGroup() throws Exception {
+        Plan plan = Planner.plan(new PlanConfig(List.of("node1", "node2", "node3", "node4"), 2, 1, 8,
+                new ServeArgs(List.of("--model", "m")), 1, null, null, null));
+        LocalEngineModel model = new LocalEngineModel(200_000, 2, 20, 32, 2048, 200, 0.2, 1000, 100, "m");
+        List<ProcessHandle> started;
+        try (LocalLaunch launch = LocalLaunch.start(plan, model, tmp.resolve("logs"))) {
+            started = ProcessHandle.current().children().filter(ProcessHandle::isAlive).toList();
+            assertEquals(7, started.size(), "4 engines, 2 group routers and the router");
+            Map<String, Node> nodeAt = new HashMap<>();
+            launch.engineUrls().forEach((planUrl, local) -> nodeAt.put(local,
+                    plan.nodes().filter(n -> planUrl.equals(n.url())).findFirst().orElseThrow()));
+            HttpClient http = HttpClient.newHttpClient();
+            Map<Integer, Integer> perGroup = new HashMap<>();
+            for (int i = 0; i < 6; i++) {
+                HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(launch.endpoint()
+                        + "/v1/completions")).header("content-type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString("{\"model\":\"m\",\"prompt\":\"request " + i
+                                + "\",\"max_tokens\":4}")).build(), HttpResponse.BodyHandlers.ofString());
+                assertEquals(200, r.statusCode(), r.body());
+                Node prefill = nodeAt.get(r.headers().firstValue("x-mock-router-prefill").orElseThrow());
+                Node decode = nodeAt.get(r.headers().firstValue("x-mock-router-decode").orElseThrow());
+                assertEquals(Role.PREFILL, prefill.role());
+                assertEquals(Role.DECODE, decode.role());
+                assertEquals(prefill.group(), decode.group(), "request " + i + ": " + r.headers().map());
+                perGroup.merge(prefill.group(), 1, Integer::sum);
+            }
+            assertEquals(Map.of(0, 3, 1, 3), perGroup, "the router round-robins over the two groups");
+        }
+        for (ProcessHandle p : started) {
+            assertFalse(p.isAlive(), "process " + p.pid() + " still runs");
+        }
+        assertTrue(Files.exists(tmp.resolve("logs/group-router-node3.log")));
     }
 }

@@ -11,7 +11,9 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -84,6 +86,52 @@ class MockRouterIT {
                     s2.get("ttft_scheduled_ms").get("mean").asDouble());
             assertTrue(ttft > 0 && ttft < 5, "decode TTFT as scheduled " + ttft);
         }
+    }
+
+    /**
+     * A round-robin router over two prefill/decode group routers, as bench slurm launches
+     * --route 2 --prefill 1: each request is prefilled and decoded inside one group, and the
+     * response names the group router, the prefill and the decode worker it went through.
+     */
+    @Test
+    void aRouterOverGroupRoutersKeepsEachRequestInsideOneGroup() throws Exception {
+        try (MockServer p0 = engine(MockConfig.Role.PREFILL); MockServer d0 = engine(MockConfig.Role.DECODE);
+                MockServer p1 = engine(MockConfig.Role.PREFILL); MockServer d1 = engine(MockConfig.Role.DECODE);
+                MockRouter g0 = pdRouter(p0, d0); MockRouter g1 = pdRouter(p1, d1);
+                MockRouter top = new MockRouter(new MockRouter.Config("127.0.0.1", 0, "round_robin",
+                        List.of(url(g0), url(g1)), List.of(), List.of(), false, 1)).start()) {
+            Map<String, List<String>> groupOf = Map.of(url(g0), List.of(url(p0), url(d0)), url(g1),
+                    List.of(url(p1), url(d1)));
+            HttpClient http = HttpClient.newHttpClient();
+            Map<String, Integer> perGroup = new HashMap<>();
+            for (int i = 0; i < 6; i++) {
+                HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(url(top) + "/v1/completions"))
+                        .POST(HttpRequest.BodyPublishers.ofString("{\"model\":\"m\",\"prompt\":\"request " + i
+                                + "\",\"max_tokens\":4}")).header("content-type", "application/json").build(),
+                        HttpResponse.BodyHandlers.ofString());
+                assertEquals(200, r.statusCode(), r.body());
+                String group = r.headers().firstValue("x-mock-router-worker").orElseThrow();
+                List<String> route = List.of(r.headers().firstValue("x-mock-router-prefill").orElseThrow(),
+                        r.headers().firstValue("x-mock-router-decode").orElseThrow());
+                assertEquals(groupOf.get(group), route, "request " + i + " went through " + group);
+                perGroup.merge(group, 1, Integer::sum);
+            }
+            assertEquals(Map.of(url(g0), 3, url(g1), 3), perGroup, "round robin over the group routers");
+            for (MockServer s : List.of(p0, p1)) {
+                assertEquals(3, stats(s).get("requests").asInt(), "each prefill worker prefilled its group's 3");
+            }
+            JsonNode j = run(top);
+            assertEquals(N, j.get("completed").asInt());
+        }
+    }
+
+    static MockRouter pdRouter(MockServer prefill, MockServer decode) {
+        return new MockRouter(new MockRouter.Config("127.0.0.1", 0, "consistent_hash", List.of(),
+                List.of(url(prefill)), List.of(url(decode)), true, 1)).start();
+    }
+
+    static String url(MockRouter r) {
+        return "http://127.0.0.1:" + r.port();
     }
 
     @Test

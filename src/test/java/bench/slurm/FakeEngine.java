@@ -14,7 +14,8 @@ import java.util.List;
 /**
  * A stand-in for {@code vllm} and {@code vllm-router} in {@link LaunchScriptIT}, and for {@code etcd}
  * in {@link SbatchScriptsIT}, run as its own process: records its arguments (NUL-separated) and
- * environment, serves {@code GET /health} on 127.0.0.1 at its {@code --port} plus
+ * environment (as NODE-TOOL, NODE-vllm-router-PORT for a router), serves {@code GET /health} on
+ * 127.0.0.1 at its {@code --port} plus
  * {@code FAKE_SHIFT_<node>} (several fake nodes share this machine), or at the port of etcd's
  * {@code --listen-client-urls}, and marks when it is stopped. {@code FAKE_FAIL=<node>} makes the
  * engine on that node fail at start; {@code FAKE_NO_HTTP} makes it never answer.
@@ -31,7 +32,8 @@ public final class FakeEngine {
         List<String> argv = Arrays.asList(args).subList(1, args.length);
         String node = System.getenv().getOrDefault("FAKE_NODE", "unknown");
         Path dir = Path.of(System.getenv("FAKE_RECORD_DIR"));
-        String base = node + "-" + tool;
+        // a node may run two routers (its group's and the plan's): theirs are told apart by port
+        String base = node + "-" + tool + (tool.equals("vllm-router") ? "-" + argv.get(argv.indexOf("--port") + 1) : "");
         Files.writeString(dir.resolve(base + ".args"), String.join("\0", argv) + "\0", StandardCharsets.UTF_8);
         StringBuilder env = new StringBuilder();
         for (String name : ENV) {

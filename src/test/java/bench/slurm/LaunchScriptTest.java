@@ -47,7 +47,7 @@ class LaunchScriptTest {
     @Test
     void articleConfigurationsForEveryRuntimeMatchGoldenFilesAndPassShellcheck() throws Exception {
         List<String> failures = new ArrayList<>();
-        for (Plans.Experiment e : Plans.ARTICLE) {
+        for (Plans.Experiment e : Plans.GOLDEN) {
             for (LaunchRuntime rt : LaunchRuntime.values()) {
                 String script = LaunchScript.render(Plans.article(e), options(rt));
                 String name = "launch-" + e.name() + "-" + rt.cliName() + ".sh";
@@ -114,6 +114,27 @@ class LaunchScriptTest {
         assertTrue(script.contains("echo \"$ENDPOINT\" >\"$LOG_DIR/endpoint\"\n"), script);
         assertTrue(script.contains("LOG_DIR=logs/1234\n"), script);
         assertTrue(script.contains("local logfile=\"$LOG_DIR/$role-$host.log\""), script);
+    }
+
+    @Test
+    void groupRoutersStartAfterTheEnginesAndBeforeTheRouter() {
+        String script = LaunchScript.render(Plans.article(Plans.ROUTE2_PD), options(LaunchRuntime.BARE));
+        int engines = script.indexOf("launch node4 decode http://node4:20680/health \\\n");
+        int firstWait = script.indexOf("wait_ready\n", engines);
+        int group0 = script.indexOf("launch node1 group-router http://node1:20698/health \\\n"
+                + "  vllm-router \\\n    --policy consistent_hash \\\n    --vllm-pd-disaggregation \\\n"
+                + "    --prefill http://node1:20680 \\\n    --decode http://node2:20680 \\\n");
+        int group1 = script.indexOf("launch node3 group-router http://node3:20698/health \\\n");
+        int secondWait = script.indexOf("wait_ready\n", group1);
+        int router = script.indexOf("launch node1 router http://node1:20681/health \\\n"
+                + "  vllm-router \\\n    --policy round_robin \\\n"
+                + "    --worker-urls http://node1:20698 http://node3:20698 \\\n");
+        int lastWait = script.indexOf("wait_ready\n", router);
+        int endpoint = script.indexOf("echo \"$ENDPOINT\" >\"$LOG_DIR/endpoint\"\n");
+        assertTrue(engines > 0 && firstWait > engines && group0 > firstWait && group1 > group0
+                && secondWait > group1 && router > secondWait && lastWait > router && endpoint > lastWait, script);
+        assertTrue(script.contains("#   node1  group-router  0      20698"), "the header's table shows them\n" + script);
+        assertTrue(script.contains("ENDPOINT=http://node1:20681\n"), script);
     }
 
     /**

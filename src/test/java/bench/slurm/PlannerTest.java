@@ -153,13 +153,101 @@ class PlannerTest {
     }
 
     @Test
-    void route2Prefill1IsTwoGroupsOfOnePrefillAndOneDecode() {
+    void oneGroupHasNoGroupRoutersWhateverTheMode() {
+        for (Plans.Experiment e : Plans.ARTICLE) {
+            Plan p = Plans.article(e);
+            assertEquals(List.of(), p.groupRouters(), e.name());
+            p.groups().forEach(g -> assertNull(g.router(), e.name()));
+        }
+        assertEquals(List.of(), Plans.plan(4, 2, 0, MODEL).groupRouters(), "DP groups need no router of their own");
+    }
+
+    // ---- several prefill/decode groups: two-level routing
+
+    @Test
+    void route2Prefill1GivesEachGroupItsOwnPrefillDecodeRouter() {
         Plan p = Plans.plan(4, 2, 1, MODEL);
         assertEquals(List.of(Role.PREFILL, Role.DECODE, Role.PREFILL, Role.DECODE),
                 p.nodes().map(Node::role).toList());
         assertEquals(List.of(0, 0, 1, 1), p.nodes().map(Node::group).toList());
-        assertEquals(List.of(H + "node1:" + HTTP, H + "node3:" + HTTP), p.router().prefill());
-        assertEquals(List.of(H + "node2:" + HTTP, H + "node4:" + HTTP), p.router().decode());
+        String groupPort = Integer.toString(BASE + 18);
+        String groupMetrics = Integer.toString(BASE + 19);
+        List<Router> groupRouters = p.groupRouters();
+        assertEquals(2, groupRouters.size());
+        for (int g = 0; g < 2; g++) {
+            Router r = groupRouters.get(g);
+            String prefill = H + "node" + (2 * g + 1) + ":" + HTTP;
+            String decode = H + "node" + (2 * g + 2) + ":" + HTTP;
+            assertEquals(p.groups().get(g).router(), r);
+            assertEquals("node" + (2 * g + 1), r.host(), "on the group's first node");
+            assertEquals(BASE + 18, r.port());
+            assertEquals(BASE + 19, r.metricsPort());
+            assertEquals("consistent_hash", r.policy());
+            assertEquals(List.of(prefill), r.prefill());
+            assertEquals(List.of(decode), r.decode());
+            assertEquals(List.of(prefill, decode), r.workers());
+            assertEquals(1, r.intraNodeDataParallelSize());
+            assertEquals(List.of("vllm-router", "--policy", "consistent_hash", "--vllm-pd-disaggregation",
+                    "--prefill", prefill, "--decode", decode, "--host", "0.0.0.0", "--port", groupPort,
+                    "--prometheus-port", groupMetrics), texts(r.command()));
+            assertEquals(H + "node" + (2 * g + 1) + ":" + groupPort, r.url());
+        }
+        Router top = p.router();
+        List<String> groupUrls = List.of(H + "node1:" + groupPort, H + "node3:" + groupPort);
+        assertEquals("node1", top.host());
+        assertEquals(BASE + 1, top.port());
+        assertEquals(BASE + 2, top.metricsPort());
+        assertEquals("round_robin", top.policy());
+        assertEquals(groupUrls, top.workers());
+        assertEquals(List.of(), top.prefill());
+        assertEquals(List.of(), top.decode());
+        assertEquals(1, top.intraNodeDataParallelSize());
+        assertEquals(List.of("vllm-router", "--policy", "round_robin", "--worker-urls", groupUrls.get(0),
+                groupUrls.get(1), "--host", "0.0.0.0", "--port", Integer.toString(BASE + 1), "--prometheus-port",
+                Integer.toString(BASE + 2)), texts(top.command()));
+        assertEquals("http://node1:" + (BASE + 1), p.endpoint(), "the endpoint stays the router's");
+    }
+
+    @Test
+    void groupRoutersAddressTheDataParallelRanksOfEachNodeAndTheRouterDoesNot() {
+        Plan p = Plans.plan(4, 2, 1, Plans.withTp("-tp", "4"));
+        for (Router r : p.groupRouters()) {
+            assertEquals(2, r.intraNodeDataParallelSize());
+            List<String> cmd = texts(r.command());
+            assertEquals("2", cmd.get(cmd.indexOf("--intra-node-data-parallel-size") + 1));
+        }
+        assertEquals(1, p.router().intraNodeDataParallelSize());
+        assertFalse(texts(p.router().command()).contains("--intra-node-data-parallel-size"));
+    }
+
+    /** Whatever the shape, each group router pairs exactly its own group's prefill and decode nodes. */
+    @ParameterizedTest
+    @CsvSource({"4,2,1", "8,2,1", "8,2,3", "8,4,1", "6,3,1", "6,2,2"})
+    void eachGroupRouterListsExactlyItsOwnGroup(int nodes, int route, int prefill) {
+        Plan p = Plans.plan(nodes, route, prefill, MODEL);
+        assertEquals(route, p.groupRouters().size());
+        for (Group g : p.groups()) {
+            Router r = g.router();
+            assertEquals(g.nodes().get(0).host(), r.host());
+            assertEquals(g.nodes().stream().filter(n -> n.role() == Role.PREFILL).map(Node::url).toList(),
+                    r.prefill());
+            assertEquals(g.nodes().stream().filter(n -> n.role() == Role.DECODE).map(Node::url).toList(),
+                    r.decode());
+            assertEquals(prefill, r.prefill().size());
+        }
+        assertEquals(p.groupRouters().stream().map(Router::url).toList(), p.router().workers());
+        assertEquals("round_robin", p.router().policy());
+    }
+
+    @Test
+    void aGroupRouterListingAnotherGroupsNodeIsRefused() {
+        Plan p = Plans.plan(4, 2, 1, MODEL);
+        Group g0 = p.groups().get(0);
+        Group g1 = p.groups().get(1);
+        assertThrows(IllegalArgumentException.class, () -> new Group(0, g0.nodes(), g1.router()));
+        assertThrows(IllegalArgumentException.class,
+                () -> new Plan(p.config(), p.groups(), Plans.plan(4, 1, 1, MODEL).router(), p.endpoint()),
+                "the router must route to the group routers");
     }
 
     // ---- smaller TP: several DP ranks per node
@@ -284,6 +372,58 @@ class PlannerTest {
     }
 
     @Test
+    void groupRoutersTakeTheLastTwoPortsOfTheBlock() {
+        Ports p = new Ports(20_680, 8);
+        assertEquals(20_698, p.groupRouterHttp());
+        assertEquals(20_699, p.groupRouterMetrics());
+        assertEquals(p.basePort() + Ports.BLOCK_SIZE - 1, p.groupRouterMetrics());
+    }
+
+    /** Every port a node of a two-level plan listens on is its own, and all stay in the job's block. */
+    @ParameterizedTest
+    @ValueSource(ints = {1, 8, Ports.MAX_GPUS_PER_NODE_WITH_GROUP_ROUTERS})
+    void noTwoServersOfANodeShareAPort(int gpus) {
+        Plan p = Planner.plan(new PlanConfig(Plans.hosts(4), 2, 1, gpus, new ServeArgs(MODEL), Plans.JOB, null, null,
+                null));
+        Ports ports = p.ports();
+        for (String host : p.config().hosts()) {
+            List<Integer> used = new ArrayList<>();
+            p.nodes().filter(n -> n.host().equals(host)).forEach(n -> {
+                used.add(n.httpPort());
+                IntStream.rangeClosed(ports.nixlSideChannel(), ports.nixlSideChannelLast()).forEach(used::add);
+            });
+            List<Router> all = new ArrayList<>(p.groupRouters());
+            all.add(p.router());
+            all.stream().filter(r -> r.host().equals(host)).forEach(r -> {
+                used.add(r.port());
+                used.add(r.metricsPort());
+            });
+            assertEquals(used.size(), used.stream().distinct().count(), host + ": " + used);
+            for (int port : used) {
+                assertTrue(port >= ports.basePort() && port < ports.basePort() + Ports.BLOCK_SIZE, host + ": " + port);
+            }
+            // node1: its engine and side channel, its group's router and the router; node3: no router
+            int routers = switch (host) {
+                case "node1" -> 2;
+                case "node3" -> 1;
+                default -> 0;
+            };
+            assertEquals(1 + gpus + 2 * routers, used.size(), host + ": " + used);
+        }
+    }
+
+    @Test
+    void withoutGroupRoutersTheSideChannelKeepsTheWholeBlock() {
+        int gpus = Ports.MAX_GPUS_PER_NODE;
+        assertTrue(gpus > Ports.MAX_GPUS_PER_NODE_WITH_GROUP_ROUTERS);
+        for (int[] rp : new int[][] {{1, 1}, {1, 2}, {2, 0}, {4, 0}}) {
+            Plan p = Planner.plan(new PlanConfig(Plans.hosts(4), rp[0], rp[1], gpus, new ServeArgs(MODEL), Plans.JOB,
+                    null, null, null));
+            assertEquals(BASE + 19, p.ports().nixlSideChannelLast());
+        }
+    }
+
+    @Test
     void jobsWithDifferentSlotsNeverShareAPortAndStayBelowTheEphemeralRange() {
         for (long job = 0; job < Ports.JOB_SLOTS; job++) {
             Ports p = new Ports(Ports.basePortForJob(job), Ports.MAX_GPUS_PER_NODE);
@@ -341,6 +481,7 @@ class PlannerTest {
         "4 | 1 | -1 | 8 | --model m        | --prefill must be >= 0",
         "4 | 1 | 0 | 0 | --model m         | --gpus-per-node must be in 1..16",
         "4 | 1 | 0 | 17 | --model m        | --gpus-per-node must be in 1..16",
+        "4 | 2 | 1 | 15 | --model m        | --gpus-per-node 15 is too many for --route 2 --prefill 1: the job's 20 ports hold the group routers' ports and NIXL side-channel ports for at most 14 GPUs",
         "4 | 1 | 0 | 8 | -tp abc           | bad tensor parallel size 'abc' in the vllm serve arguments",
         "4 | 1 | 0 | 8 | -tp 0             | bad tensor parallel size '0'",
         "4 | 1 | 0 | 8 | --model m -tp     | --tensor-parallel-size in the vllm serve arguments needs a value",

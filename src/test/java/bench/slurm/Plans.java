@@ -21,6 +21,13 @@ final class Plans {
             new Experiment("pd-1p3d", 1, 1),
             new Experiment("pd-2p2d", 1, 2));
 
+    /** Two prefill/decode groups of one prefill and one decode node: a router per group, one over them. */
+    static final Experiment ROUTE2_PD = new Experiment("route2-pd-1p1d", 2, 1);
+
+    /** The configurations with golden plans and launch scripts: the article's and {@link #ROUTE2_PD}. */
+    static final List<Experiment> GOLDEN = List.of(ARTICLE.get(0), ARTICLE.get(1), ARTICLE.get(2), ARTICLE.get(3),
+            ARTICLE.get(4), ROUTE2_PD);
+
     private Plans() {}
 
     static List<String> hosts(int n) {

@@ -72,18 +72,23 @@ final class SlurmFakes {
 
     /** A base port whose block of 20 is free on 127.0.0.1 now. */
     static int freeBlock() throws IOException {
+        return freeBlock(Ports.BLOCK_SIZE);
+    }
+
+    /** A first port of SIZE ports in a row that are free on 127.0.0.1 now. */
+    static int freeBlock(int size) throws IOException {
         for (int attempt = 0; attempt < 50; attempt++) {
             int candidate;
             try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
                 candidate = s.getLocalPort();
             }
-            if (candidate > 65_535 - Ports.BLOCK_SIZE) {
+            if (candidate > 65_535 - size) {
                 continue;
             }
             List<ServerSocket> held = new ArrayList<>();
             boolean free = true;
             try {
-                for (int p = candidate; p < candidate + Ports.BLOCK_SIZE; p++) {
+                for (int p = candidate; p < candidate + size; p++) {
                     held.add(new ServerSocket(p, 1, InetAddress.getLoopbackAddress()));
                 }
             } catch (IOException e) {
