@@ -35,6 +35,7 @@ public final class Cli {
         // arguments are taken as given: an @FILE word (even after --) is not replaced by the file's content,
         // so vllm serve arguments reach the engines verbatim
         cl.setExpandAtFiles(false);
+        giveVersion(cl, new VersionProvider());
         cl.setParameterExceptionHandler((ex, args) -> {
             CommandLine c = ex.getCommandLine();
             String msg = oneLine(ex.getMessage());
@@ -64,6 +65,14 @@ public final class Cli {
             return EXIT_INTERNAL;
         });
         return cl;
+    }
+
+    /** Every subcommand's {@code -V/--version} prints bench's version, as {@code bench -V} does. */
+    private static void giveVersion(CommandLine cl, VersionProvider version) {
+        for (CommandLine sub : cl.getSubcommands().values()) {
+            sub.getCommandSpec().versionProvider(version);
+            giveVersion(sub, version);
+        }
     }
 
     /**

@@ -23,11 +23,14 @@ class CliTest {
         Golden.assertMatches("help-bench.txt", top.out());
     }
 
-    @Test
-    void versionPrints() {
-        CliRunner.Result r = CliRunner.run("--version");
-        assertEquals(0, r.exitCode());
-        assertTrue(r.out().startsWith("bench "), r.out());
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "--version", "-V", "run -V", "mock --version", "mock router -V", "sweep -V", "plot -V", "compare -V",
+        "experiment -V", "perf -V", "slurm -V", "slurm plan -V", "slurm render --version"})
+    void versionPrints(String args) {
+        CliRunner.Result r = CliRunner.run(args.split(" "));
+        assertEquals(0, r.exitCode(), r.err());
+        assertTrue(r.out().matches("bench \\S+\\R"), r.out());
     }
 
     /**
