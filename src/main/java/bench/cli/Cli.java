@@ -4,6 +4,7 @@ import bench.BenchException;
 import java.io.PrintWriter;
 import java.util.Arrays;
 import picocli.CommandLine;
+import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * Builds the one {@link CommandLine} of bench, with its error handling: a user error prints
@@ -65,6 +66,12 @@ public final class Cli {
             return EXIT_INTERNAL;
         });
         return cl;
+    }
+
+    /** A command that only groups subcommands, run without one: its usage on stderr, bad input. */
+    static int missingSubcommand(CommandSpec spec) {
+        spec.commandLine().usage(spec.commandLine().getErr());
+        return EXIT_USAGE;
     }
 
     /** Every subcommand's {@code -V/--version} prints bench's version, as {@code bench -V} does. */

@@ -23,6 +23,19 @@ class CliTest {
         Golden.assertMatches("help-bench.txt", top.out());
     }
 
+    /** A command that only groups subcommands, without one, is a usage error: usage on stderr, exit 2. */
+    @ParameterizedTest
+    @CsvSource(value = {"''", "slurm"})
+    void noSubcommandIsAUsageError(String command) {
+        CliRunner.Result r = CliRunner.run(command.isEmpty() ? new String[0] : new String[] {command});
+        assertEquals(2, r.exitCode());
+        assertEquals("", r.out());
+        CliRunner.Result help = CliRunner.run((command + " --help").strip().split(" "));
+        assertEquals(0, help.exitCode());
+        assertTrue(help.out().startsWith("Usage: bench"), help.out());
+        assertEquals(help.out(), r.err());
+    }
+
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
         "--version", "-V", "run -V", "mock --version", "mock router -V", "sweep -V", "plot -V", "compare -V",
