@@ -119,7 +119,7 @@ final class ExperimentCommand implements Callable<Integer> {
                     continue;
                 }
                 Plan plan = e.plan(t);
-                out.println("== " + t.label() + ": " + e.missing(t).size() + " points to run");
+                out.println("== " + t.label() + ": " + bench.sweep.SweepLines.count(e.missing(t)) + " to run");
                 out.print(PlanFormat.text(plan));
                 for (List<String> a : e.sweepArgs(t, "ENDPOINT")) {
                     out.println("bench " + bench.sweep.Shell.join(a));
