@@ -1,14 +1,19 @@
 package bench.plot;
 
 import bench.BenchException;
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
 
@@ -24,15 +29,41 @@ public final class ResultLoader {
 
     private ResultLoader() {}
 
+    /** Up to this many skipped files are named one line each; beyond, one line per reason. */
+    static final int LISTED = 5;
+
+    /** A file that looked like a result but was left out ({@code FILE:LINE} for bad JSON), and why. */
+    public record Skipped(String file, String reason) {}
+
     /**
      * What was read.
      *
-     * @param skipped files that looked like results but were left out, with the reason
+     * @param skipped   files that looked like results but were left out, with the reason
+     * @param filesRead JSON files looked at, results or not
      */
-    public record Loaded(List<RunRecord> records, List<String> skipped, int filesRead) {
+    public record Loaded(List<RunRecord> records, List<Skipped> skipped, int filesRead) {
         public Loaded {
             records = List.copyOf(records);
             skipped = List.copyOf(skipped);
+        }
+
+        /**
+         * What was left out: {@code skipped FILE: REASON}, one line per file; with more than
+         * {@value #LISTED} files one line per reason, {@code skipped 12 files: interrupted run
+         * (first: FILE)}.
+         */
+        public List<String> skippedLines() {
+            if (skipped.size() <= LISTED) {
+                return skipped.stream().map(k -> "skipped " + k.file() + ": " + k.reason()).toList();
+            }
+            Map<String, List<String>> byReason = new LinkedHashMap<>();
+            for (Skipped k : skipped) {
+                byReason.computeIfAbsent(k.reason(), r -> new ArrayList<>()).add(k.file());
+            }
+            List<String> lines = new ArrayList<>();
+            byReason.forEach((reason, files) -> lines.add(files.size() == 1 ? "skipped " + files.get(0) + ": " + reason
+                    : "skipped " + files.size() + " files: " + reason + " (first: " + files.get(0) + ")"));
+            return lines;
         }
     }
 
@@ -42,7 +73,7 @@ public final class ResultLoader {
         }
         ObjectMapper mapper = new ObjectMapper();
         List<RunRecord> records = new ArrayList<>();
-        List<String> skipped = new ArrayList<>();
+        List<Skipped> skipped = new ArrayList<>();
         Set<Path> seen = new LinkedHashSet<>();
         int read = 0;
         for (Path root : roots) {
@@ -71,19 +102,25 @@ public final class ResultLoader {
                     dirs.add(rel.getName(i).toString());
                 }
                 String display = root.resolve(rel).toString();
+                read++;
                 JsonNode j;
                 try {
-                    j = mapper.readTree(f.toFile());
-                    read++;
+                    j = mapper.readTree(Files.readAllBytes(f));
+                } catch (JsonProcessingException e) {
+                    JsonLocation at = e.getLocation();
+                    String line = at == null || at.getLineNr() < 1 ? "" : ":" + at.getLineNr();
+                    skipped.add(new Skipped(display + line, "not valid JSON"));
+                    continue;
                 } catch (IOException e) {
-                    skipped.add(display + ": not valid JSON");
+                    skipped.add(new Skipped(display, "cannot read it: " + (e instanceof AccessDeniedException
+                            ? "permission denied" : e.getMessage())));
                     continue;
                 }
                 ResultParser.Parsed p = ResultParser.parse(j, display, dirs, f.getFileName().toString(), rootName);
                 if (p.record() != null) {
                     records.add(p.record());
                 } else if (!p.quiet()) {
-                    skipped.add(display + ": " + p.skipReason());
+                    skipped.add(new Skipped(display, p.skipReason()));
                 }
             }
         }

@@ -145,7 +145,7 @@ class SweepPlotCliTest {
         Path out = tmp.resolve("plots");
         CliRunner.Result r = CliRunner.run("plot", VLLM, "--out", out.toString(), "--title", "vLLM files");
         assertEquals(0, r.exitCode(), r.err());
-        assertTrue(r.out().startsWith("read 6 results\n"), r.out());
+        assertTrue(r.out().startsWith("read 6 results from 7 JSON files\nwrote "), r.out());
         List<String> names = new ArrayList<>();
         try (Stream<Path> s = Files.list(out)) {
             s.forEach(p -> names.add(p.getFileName().toString()));
@@ -181,6 +181,34 @@ class SweepPlotCliTest {
         CliRunner.Result p99 = CliRunner.run("plot", VLLM + "/layout", "--out", tmp.resolve("p99").toString(),
                 "--stat", "p99", "--format", "svg");
         assertEquals("", p99.err());
+    }
+
+    /** compare names each file it left out and why, on stderr; the table alone goes to stdout. */
+    @Test
+    void compareSaysWhichFilesItSkippedAndWhy() throws IOException {
+        Path dir = tmp.resolve("results");
+        copyTree(Path.of(VLLM, "flat"), dir);
+        Files.writeString(dir.resolve("broken.json"), "{\"completed\": 1,\n");
+        CliRunner.Result r = CliRunner.run("compare", dir.toString(), "--baseline", "vllm_route4");
+        assertEquals(0, r.exitCode(), r.err());
+        assertEquals("read 3 results from 5 JSON files\nskipped " + dir.resolve("broken.json") + ":2: not valid JSON\n",
+                r.err());
+        assertTrue(r.out().startsWith("# Comparison"), r.out());
+
+        Path none = tmp.resolve("none");
+        Files.createDirectories(none);
+        Files.writeString(none.resolve("broken.json"), "{");
+        assertOneLineError(CliRunner.run("compare", none.toString(), "--baseline", "x"), 1,
+                "bench: error: no results found (1 JSON files read; skipped " + none.resolve("broken.json")
+                        + ":1: not valid JSON)");
+    }
+
+    private static void copyTree(Path from, Path to) throws IOException {
+        try (Stream<Path> s = Files.walk(from)) {
+            for (Path p : s.toList()) {
+                Files.copy(p, to.resolve(from.relativize(p).toString()));
+            }
+        }
     }
 
     @Test
