@@ -1,5 +1,6 @@
 package bench.cli;
 
+import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
@@ -12,7 +13,7 @@ import picocli.CommandLine.Spec;
         subcommands = {RunCommand.class, MockCommand.class, SlurmCommand.class, SweepCommand.class, PlotCommand.class,
             CompareCommand.class, ExperimentCommand.class, PerfCommand.class},
         usageHelpWidth = 100)
-public final class BenchCommand implements Runnable {
+public final class BenchCommand implements Callable<Integer> {
     private final CliEnv env;
 
     @Spec
@@ -26,8 +27,9 @@ public final class BenchCommand implements Runnable {
         return env;
     }
 
+    /** Without a subcommand: the usage on stderr, exit status 2 ({@code --help} prints it on stdout, exit 0). */
     @Override
-    public void run() {
-        spec.commandLine().usage(spec.commandLine().getOut());
+    public Integer call() {
+        return Cli.missingSubcommand(spec);
     }
 }

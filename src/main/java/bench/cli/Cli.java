@@ -4,6 +4,7 @@ import bench.BenchException;
 import java.io.PrintWriter;
 import java.util.Arrays;
 import picocli.CommandLine;
+import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * Builds the one {@link CommandLine} of bench, with its error handling: a user error prints
@@ -35,6 +36,7 @@ public final class Cli {
         // arguments are taken as given: an @FILE word (even after --) is not replaced by the file's content,
         // so vllm serve arguments reach the engines verbatim
         cl.setExpandAtFiles(false);
+        giveVersion(cl, new VersionProvider());
         cl.setParameterExceptionHandler((ex, args) -> {
             CommandLine c = ex.getCommandLine();
             String msg = oneLine(ex.getMessage());
@@ -64,6 +66,20 @@ public final class Cli {
             return EXIT_INTERNAL;
         });
         return cl;
+    }
+
+    /** A command that only groups subcommands, run without one: its usage on stderr, bad input. */
+    static int missingSubcommand(CommandSpec spec) {
+        spec.commandLine().usage(spec.commandLine().getErr());
+        return EXIT_USAGE;
+    }
+
+    /** Every subcommand's {@code -V/--version} prints bench's version, as {@code bench -V} does. */
+    private static void giveVersion(CommandLine cl, VersionProvider version) {
+        for (CommandLine sub : cl.getSubcommands().values()) {
+            sub.getCommandSpec().versionProvider(version);
+            giveVersion(sub, version);
+        }
     }
 
     /**

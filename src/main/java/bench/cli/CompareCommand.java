@@ -56,22 +56,19 @@ final class CompareCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** What was read and what was left out, and an error when nothing was found. */
+    /** What was read and what was left out (each file and why), and an error when nothing was found. */
     static void report(PrintWriter w, ResultLoader.Loaded loaded) {
         noResults(loaded);
-        w.println("read " + loaded.records().size() + " results" + (loaded.skipped().isEmpty() ? ""
-                : "; skipped " + loaded.skipped().size() + ":"));
-        for (String s : loaded.skipped()) {
-            w.println("  " + s);
-        }
+        w.println("read " + loaded.records().size() + " results from " + loaded.filesRead() + " JSON files");
+        loaded.skippedLines().forEach(w::println);
         w.flush();
     }
 
     static void noResults(ResultLoader.Loaded loaded) {
         if (loaded.records().isEmpty()) {
             throw new bench.BenchException("no results found (" + loaded.filesRead() + " JSON files read"
-                    + (loaded.skipped().isEmpty() ? "" : ", " + loaded.skipped().size() + " skipped: "
-                            + loaded.skipped().get(0)) + ")");
+                    + (loaded.skipped().isEmpty() ? (loaded.filesRead() == 0 ? "" : ", none is a bench or vLLM result")
+                            : "; " + String.join("; ", loaded.skippedLines())) + ")");
         }
     }
 }

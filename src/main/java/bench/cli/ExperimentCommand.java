@@ -15,6 +15,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -118,7 +119,7 @@ final class ExperimentCommand implements Callable<Integer> {
                     continue;
                 }
                 Plan plan = e.plan(t);
-                out.println("== " + t.label() + ": " + e.missing(t).size() + " points to run");
+                out.println("== " + t.label() + ": " + bench.sweep.SweepLines.count(e.missing(t)) + " to run");
                 out.print(PlanFormat.text(plan));
                 for (List<String> a : e.sweepArgs(t, "ENDPOINT")) {
                     out.println("bench " + bench.sweep.Shell.join(a));
@@ -135,26 +136,18 @@ final class ExperimentCommand implements Callable<Integer> {
         String source;
         String defaultName;
         Path file = Path.of(specArg);
-        if (Files.isRegularFile(file)) {
-            try {
-                text = Files.readString(file, StandardCharsets.UTF_8);
-            } catch (IOException ex) {
-                throw new BenchException("cannot read " + file + ": " + ex.getMessage(), ex);
-            }
-            source = file.toString();
-            String fn = file.getFileName().toString();
-            defaultName = fn.replaceFirst("\\.ya?ml$", "");
-        } else {
-            try (InputStream in = ExperimentCommand.class.getResourceAsStream("/experiments/" + specArg + ".yaml")) {
-                if (in == null) {
-                    throw new BenchException("no experiment spec '" + specArg + "': give a YAML file, or demo or article");
-                }
-                text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-            } catch (IOException ex) {
-                throw new BenchException("cannot read the built-in spec " + specArg + ": " + ex.getMessage(), ex);
-            }
+        String builtIn = Files.isRegularFile(file) ? null : builtIn(specArg);
+        if (builtIn != null) {
+            text = builtIn;
             source = "built-in " + specArg;
             defaultName = specArg;
+        } else if (Files.notExists(file, LinkOption.NOFOLLOW_LINKS)) {
+            throw new BenchException("no experiment spec '" + specArg
+                    + "': no such file, nor a built-in spec (demo or article)");
+        } else {
+            text = UserFile.read(file, "experiment spec");
+            source = file.toString();
+            defaultName = file.getFileName().toString().replaceFirst("\\.ya?ml$", "");
         }
         ExperimentSpec s = ExperimentSpec.parse(text, source, defaultName);
         if (runtime != null || name != null) {
@@ -163,5 +156,14 @@ final class ExperimentCommand implements Callable<Integer> {
                     s.local(), s.slurm());
         }
         return s;
+    }
+
+    /** The text of the built-in spec of that name, or null when there is none. */
+    private static String builtIn(String name) {
+        try (InputStream in = ExperimentCommand.class.getResourceAsStream("/experiments/" + name + ".yaml")) {
+            return in == null ? null : new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException ex) {
+            throw new BenchException("cannot read the built-in spec " + name + ": " + ex.getMessage(), ex);
+        }
     }
 }

@@ -30,7 +30,11 @@ import picocli.CommandLine.Spec;
             "Serve an OpenAI-compatible API that streams tokens on a schedule: token k of a request "
                     + "is sent at arrival + TTFT + k * ITL. For tests, demos and CI without GPUs.",
             "Endpoints: POST /v1/completions, POST /v1/chat/completions (streaming or not), GET /v1/models, "
-                    + "GET /health, POST /tokenize, POST /detokenize. Runs until interrupted."})
+                    + "GET /health, POST /tokenize, POST /detokenize. Runs until interrupted.",
+            "Metrics and test control:",
+            "  GET /metrics      Prometheus text with vLLM's metric names (read by bench run --scrape-metrics)",
+            "  GET /mock/stats   JSON ground truth: the TTFT and ITL the mock produced, its lateness, counters",
+            "  POST /mock/reset  start a new window: clears what /mock/stats and /metrics count"})
 final class MockCommand implements Callable<Integer> {
     @ParentCommand
     BenchCommand parent;

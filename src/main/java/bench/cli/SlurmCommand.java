@@ -1,5 +1,6 @@
 package bench.cli;
 
+import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParentCommand;
@@ -14,7 +15,7 @@ import picocli.CommandLine.Spec;
                     + "vllm-router (--route), or NIXL prefill/decode disaggregation (--prefill).",
             "For a launch inside an allocation use slurm/vllm.sbatch, which runs 'bench slurm render'."},
         subcommands = {SlurmPlanCommand.class, SlurmRenderCommand.class})
-final class SlurmCommand implements Runnable {
+final class SlurmCommand implements Callable<Integer> {
     @ParentCommand
     BenchCommand parent;
 
@@ -25,8 +26,9 @@ final class SlurmCommand implements Runnable {
         return parent.env();
     }
 
+    /** Without a subcommand: the usage on stderr, exit status 2 ({@code --help} prints it on stdout, exit 0). */
     @Override
-    public void run() {
-        spec.commandLine().usage(spec.commandLine().getOut());
+    public Integer call() {
+        return Cli.missingSubcommand(spec);
     }
 }

@@ -158,13 +158,7 @@ final class SweepCommand implements Callable<Integer> {
             return Suites.get(suite);
         }
         if (specFile != null) {
-            String text;
-            try {
-                text = Files.readString(specFile, StandardCharsets.UTF_8);
-            } catch (IOException e) {
-                throw new BenchException("cannot read --spec " + specFile + ": " + e.getMessage(), e);
-            }
-            return SweepSpec.parse(text, specFile.toString());
+            return SweepSpec.parse(UserFile.read(specFile, "--spec"), specFile.toString());
         }
         return List.of(SweepDef.fromFlags(sweepAxes, fixedAxes, name));
     }

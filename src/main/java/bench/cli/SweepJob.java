@@ -54,7 +54,7 @@ final class SweepJob {
     int run(List<Point> plan, List<List<String>> argLists, boolean dryRun) {
         int n = plan.size();
         if (dryRun) {
-            out.println("bench sweep (dry run): " + n + " points for label " + label + " -> " + labelDir);
+            out.println("bench sweep (dry run): " + SweepLines.count(plan) + " for label " + label + " -> " + labelDir);
             for (int i = 0; i < n; i++) {
                 Point p = plan.get(i);
                 ResumeCheck.Status st = resume ? status(p, argLists.get(i)) : ResumeCheck.Status.missing();
@@ -65,7 +65,7 @@ final class SweepJob {
             out.flush();
             return 0;
         }
-        out.println("bench sweep: " + n + " points for label " + label + " against " + baseUrl + " -> " + labelDir
+        out.println("bench sweep: " + SweepLines.count(plan) + " for label " + label + " against " + baseUrl + " -> " + labelDir
                 + (resume ? " (resume: finished points are skipped)" : ""));
         out.flush();
         List<SweepLines.Outcome> outcomes = new ArrayList<>();
@@ -109,7 +109,7 @@ final class SweepJob {
             }
             out.flush();
         }
-        SweepLines.summary(outcomes, n, labelDir.toString(), interrupted).forEach(out::println);
+        SweepLines.summary(outcomes, plan, labelDir.toString(), interrupted).forEach(out::println);
         out.flush();
         long failed = outcomes.stream().filter(o -> o.kind() == SweepLines.Kind.FAILED).count();
         if (interrupted) {
@@ -118,7 +118,7 @@ final class SweepJob {
             return Cli.EXIT_INTERRUPTED;
         }
         if (failed > 0) {
-            err.println("bench: error: " + failed + " of " + n + " points failed: " + outcomes.stream()
+            err.println("bench: error: " + failed + " of " + n + " " + SweepLines.entries(plan) + " failed: " + outcomes.stream()
                     .filter(o -> o.kind() == SweepLines.Kind.FAILED)
                     .map(o -> o.point().sweep() + "/" + o.point().runName()).collect(Collectors.joining(", ")));
             err.flush();

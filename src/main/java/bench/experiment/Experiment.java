@@ -9,6 +9,7 @@ import bench.slurm.ServeArgs;
 import bench.sweep.AxisValues;
 import bench.sweep.Point;
 import bench.sweep.SweepDef;
+import bench.sweep.SweepLines;
 import bench.sweep.SweepPlan;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -118,9 +119,8 @@ public final class Experiment {
         if (topologies.isEmpty()) {
             throw new BenchException("no topology matches " + only);
         }
-        int points = SweepPlan.expand(spec.sweeps(), spec.numRuns()).size();
-        out.printf("bench experiment %s: %d topologies x %d points, %s runtime -> %s%n", spec.name(),
-                topologies.size(), points, spec.runtime(), root);
+        out.printf("bench experiment %s: %d topologies x %s, %s runtime -> %s%n", spec.name(),
+                topologies.size(), SweepLines.count(plan()), spec.runtime(), root);
         out.flush();
         List<Outcome> outcomes = new ArrayList<>();
         boolean interrupted = false;
@@ -151,7 +151,8 @@ public final class Experiment {
             out.flush();
             return new Outcome(t.label(), "complete", 0, dir, "all points done earlier");
         }
-        out.printf("== %s (route %d, prefill %d): %d points to run%n", t.label(), t.route(), t.prefill(), todo.size());
+        out.printf("== %s (route %d, prefill %d): %s to run%n", t.label(), t.route(), t.prefill(),
+                SweepLines.count(todo));
         out.flush();
         Plan plan;
         try {
@@ -191,13 +192,14 @@ public final class Experiment {
             return new Outcome(t.label(), "interrupted", seconds, dir, "interrupted");
         }
         if (worst != 0) {
-            return new Outcome(t.label(), "failed", seconds, dir, missing(t).size() + " points not complete");
+            return new Outcome(t.label(), "failed", seconds, dir, SweepLines.count(missing(t)) + " not complete");
         }
-        return new Outcome(t.label(), "done", seconds, dir, points(t) + " points");
+        return new Outcome(t.label(), "done", seconds, dir, SweepLines.count(plan()));
     }
 
-    private int points(Topology t) {
-        return SweepPlan.expand(spec.sweeps(), spec.numRuns()).size();
+    /** Every point of every sweep, with its repeats: what each topology runs. */
+    private List<Point> plan() {
+        return SweepPlan.expand(spec.sweeps(), spec.numRuns());
     }
 
     private Outcome failed(Topology t, Path dir, long start, String why) {

@@ -108,7 +108,8 @@ public final class Benchmark {
             java.util.Map<String, Long> threadsBefore = ThreadCpu.snapshot();
             CpuSteal.Reading stealBefore = CpuSteal.Reading.now();
             long startEpoch = clock.millis();
-            Thread reporter = startReporter(driver);
+            long progressStart = System.nanoTime();
+            Thread reporter = startReporter(driver, progressStart);
             try {
                 client.run(driver);
             } finally {
@@ -118,6 +119,7 @@ public final class Benchmark {
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                 }
+                report(driver, progressStart); // the final counts, for the closing progress line
                 progress.end();
             }
             long cpu = cpuBefore < 0 ? -1 : JitSettle.processCpuNanos() - cpuBefore;
@@ -230,12 +232,10 @@ public final class Benchmark {
         }
     }
 
-    private Thread startReporter(LoadDriver driver) {
-        long t0 = System.nanoTime();
+    private Thread startReporter(LoadDriver driver, long t0) {
         Thread t = Thread.ofPlatform().daemon().name("bench-progress").start(() -> {
             while (!Thread.currentThread().isInterrupted()) {
-                progress.update(driver.doneCount, driver.failedCount, driver.total(), driver.tokenCount,
-                        (System.nanoTime() - t0) / 1e9);
+                report(driver, t0);
                 try {
                     Thread.sleep(250);
                 } catch (InterruptedException e) {
@@ -244,6 +244,11 @@ public final class Benchmark {
             }
         });
         return t;
+    }
+
+    private void report(LoadDriver driver, long t0) {
+        progress.update(driver.doneCount, driver.failedCount, driver.total(), driver.tokenCount,
+                (System.nanoTime() - t0) / 1e9);
     }
 
     private static void sleepQuietly(long ms) {

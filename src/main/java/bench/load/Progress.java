@@ -7,7 +7,7 @@ public interface Progress {
 
     void update(long done, long failed, long total, long tokens, double elapsedSeconds);
 
-    /** The main run is over (success or not). */
+    /** The main run is over (success or not); the last {@link #update} before it holds the final counts. */
     void end();
 
     Progress NONE = new Progress() {

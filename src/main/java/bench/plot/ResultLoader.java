@@ -1,15 +1,20 @@
 package bench.plot;
 
 import bench.BenchException;
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
 
@@ -25,15 +30,41 @@ public final class ResultLoader {
 
     private ResultLoader() {}
 
+    /** Up to this many skipped files are named one line each; beyond, one line per reason. */
+    static final int LISTED = 5;
+
+    /** A file that looked like a result but was left out ({@code FILE:LINE} for bad JSON), and why. */
+    public record Skipped(String file, String reason) {}
+
     /**
      * What was read.
      *
-     * @param skipped files that looked like results but were left out, with the reason
+     * @param skipped   files that looked like results but were left out, with the reason
+     * @param filesRead JSON files looked at, results or not
      */
-    public record Loaded(List<RunRecord> records, List<String> skipped, int filesRead) {
+    public record Loaded(List<RunRecord> records, List<Skipped> skipped, int filesRead) {
         public Loaded {
             records = List.copyOf(records);
             skipped = List.copyOf(skipped);
+        }
+
+        /**
+         * What was left out: {@code skipped FILE: REASON}, one line per file; with more than
+         * {@value #LISTED} files one line per reason, {@code skipped 12 files: interrupted run
+         * (first: FILE)}.
+         */
+        public List<String> skippedLines() {
+            if (skipped.size() <= LISTED) {
+                return skipped.stream().map(k -> "skipped " + k.file() + ": " + k.reason()).toList();
+            }
+            Map<String, List<String>> byReason = new LinkedHashMap<>();
+            for (Skipped k : skipped) {
+                byReason.computeIfAbsent(k.reason(), r -> new ArrayList<>()).add(k.file());
+            }
+            List<String> lines = new ArrayList<>();
+            byReason.forEach((reason, files) -> lines.add(files.size() == 1 ? "skipped " + files.get(0) + ": " + reason
+                    : "skipped " + files.size() + " files: " + reason + " (first: " + files.get(0) + ")"));
+            return lines;
         }
     }
 
@@ -43,7 +74,7 @@ public final class ResultLoader {
         }
         ObjectMapper mapper = new ObjectMapper();
         List<RunRecord> records = new ArrayList<>();
-        List<String> skipped = new ArrayList<>();
+        List<Skipped> skipped = new ArrayList<>();
         Set<Path> seen = new LinkedHashSet<>();
         int read = 0;
         for (Path root : roots) {
@@ -72,12 +103,22 @@ public final class ResultLoader {
                     dirs.add(rel.getName(i).toString());
                 }
                 String display = root.resolve(rel).toString();
+                read++;
                 List<JsonNode> docs;
                 try {
-                    docs = documents(mapper, f);
-                    read++;
-                } catch (IOException | RuntimeException e) {
-                    skipped.add(display + ": not valid JSON");
+                    docs = documents(mapper, Files.readAllBytes(f));
+                } catch (JsonProcessingException e) {
+                    JsonLocation at = e.getLocation();
+                    String line = at == null || at.getLineNr() < 1 ? "" : ":" + at.getLineNr();
+                    skipped.add(new Skipped(display + line, "not valid JSON"));
+                    continue;
+                } catch (IOException e) {
+                    skipped.add(new Skipped(display, "cannot read it: " + (e instanceof AccessDeniedException
+                            ? "permission denied" : e.getMessage())));
+                    continue;
+                }
+                if (docs.isEmpty()) {
+                    skipped.add(new Skipped(display, "not valid JSON (empty)"));
                     continue;
                 }
                 for (int d = 0; d < docs.size(); d++) {
@@ -88,7 +129,7 @@ public final class ResultLoader {
                     if (p.record() != null) {
                         records.add(p.record());
                     } else if (!p.quiet()) {
-                        skipped.add(source + ": " + p.skipReason());
+                        skipped.add(new Skipped(source, p.skipReason()));
                     }
                 }
             }
@@ -97,15 +138,12 @@ public final class ResultLoader {
     }
 
     /** Every JSON document in the file, in order (one, or several after --append-result). */
-    static List<JsonNode> documents(ObjectMapper mapper, Path f) throws IOException {
+    static List<JsonNode> documents(ObjectMapper mapper, byte[] content) throws IOException {
         List<JsonNode> docs = new ArrayList<>();
-        try (MappingIterator<JsonNode> it = mapper.readerFor(JsonNode.class).readValues(f.toFile())) {
+        try (MappingIterator<JsonNode> it = mapper.readerFor(JsonNode.class).readValues(content)) {
             while (it.hasNextValue()) {
                 docs.add(it.nextValue());
             }
-        }
-        if (docs.isEmpty()) {
-            throw new IOException("empty");
         }
         return docs;
     }

@@ -2,8 +2,11 @@ package bench.sweep;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.stream.Collectors;
 
 /** The lines bench sweep prints: one per point as it finishes, and the closing summary. Pure. */
 public final class SweepLines {
@@ -23,6 +26,35 @@ public final class SweepLines {
                 throw new IllegalArgumentException("seconds must be >= 0");
             }
         }
+    }
+
+    /**
+     * How many points and runs a plan holds: {@code 9 points}; with repeats (--num-runs)
+     * {@code 1 point x 2 runs} or {@code 9 points x 3 runs = 27 runs}; for part of a plan,
+     * where the points have different numbers of runs left, {@code 3 runs of 2 points}.
+     */
+    public static String count(List<Point> plan) {
+        Map<String, Long> runsPerPoint = plan.stream().collect(Collectors.groupingBy(
+                p -> p.sweep() + "/" + p.name(), LinkedHashMap::new, Collectors.counting()));
+        String points = runsPerPoint.size() + (runsPerPoint.size() == 1 ? " point" : " points");
+        if (!repeats(plan)) {
+            return points;
+        }
+        List<Long> runs = runsPerPoint.values().stream().distinct().toList();
+        if (runs.size() == 1 && runs.get(0) > 1) {
+            String total = runsPerPoint.size() > 1 ? " = " + plan.size() + " runs" : "";
+            return points + " x " + runs.get(0) + " runs" + total;
+        }
+        return plan.size() + (plan.size() == 1 ? " run of " : " runs of ") + points;
+    }
+
+    /** What each entry of the plan is called: {@code points}, or {@code runs} when points repeat. */
+    public static String entries(List<Point> plan) {
+        return repeats(plan) ? "runs" : "points";
+    }
+
+    private static boolean repeats(List<Point> plan) {
+        return plan.stream().anyMatch(p -> p.run() > 1);
     }
 
     public static String head(int index, int total, Point p) {
@@ -56,12 +88,14 @@ public final class SweepLines {
     }
 
     /** The closing lines: counts, then one line per failed point. */
-    public static List<String> summary(List<Outcome> outcomes, int planned, String resultsDir, boolean interrupted) {
+    public static List<String> summary(List<Outcome> outcomes, List<Point> plan, String resultsDir,
+            boolean interrupted) {
+        int planned = plan.size();
         long ran = outcomes.stream().filter(o -> o.kind() == Kind.RAN).count();
         long skipped = outcomes.stream().filter(o -> o.kind() == Kind.SKIPPED).count();
         long failed = outcomes.stream().filter(o -> o.kind() == Kind.FAILED).count();
         List<String> lines = new ArrayList<>();
-        String head = "bench sweep: " + planned + " points: " + ran + " ran, " + skipped + " skipped (already done), "
+        String head = "bench sweep: " + count(plan) + ": " + ran + " ran, " + skipped + " skipped (already done), "
                 + failed + " failed";
         if (interrupted) {
             head += ", " + (planned - outcomes.size()) + " not started (interrupted)";

@@ -5,6 +5,15 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import bench.Golden;
+import bench.mock.MockConfig;
+import bench.mock.MockServer;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpRequest.BodyPublishers;
+import java.net.http.HttpResponse.BodyHandlers;
+import java.util.List;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -23,11 +32,50 @@ class CliTest {
         Golden.assertMatches("help-bench.txt", top.out());
     }
 
+    /**
+     * Each endpoint {@code bench mock --help} lists is one the mock serves with that method (not 404,
+     * not 405), its own ones (metrics, ground truth, reset) included.
+     */
     @Test
-    void versionPrints() {
-        CliRunner.Result r = CliRunner.run("--version");
-        assertEquals(0, r.exitCode());
-        assertTrue(r.out().startsWith("bench "), r.out());
+    void mockHelpListsTheEndpointsItServes() throws Exception {
+        String help = CliRunner.run("mock", "--help").out();
+        List<String[]> listed = Pattern.compile("\\b(GET|POST)\\s+(/[\\w/]+)").matcher(help).results()
+                .map(m -> new String[] {m.group(1), m.group(2)}).toList();
+        List<String> named = listed.stream().map(e -> e[0] + " " + e[1]).toList();
+        assertTrue(named.containsAll(List.of("GET /metrics", "GET /mock/stats", "POST /mock/reset")), help);
+        try (MockServer mock = new MockServer(new MockConfig("127.0.0.1", 0, "m", 0, 0, 1)).start();
+                HttpClient http = HttpClient.newHttpClient()) {
+            for (String[] e : listed) {
+                HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + mock.port() + e[1]))
+                        .method(e[0], e[0].equals("GET") ? BodyPublishers.noBody() : BodyPublishers.ofString("{}"))
+                        .build();
+                int status = http.send(request, BodyHandlers.discarding()).statusCode();
+                assertTrue(status != 404 && status != 405, e[0] + " " + e[1] + ": " + status);
+            }
+        }
+    }
+
+    /** A command that only groups subcommands, without one, is a usage error: usage on stderr, exit 2. */
+    @ParameterizedTest
+    @CsvSource(value = {"''", "slurm"})
+    void noSubcommandIsAUsageError(String command) {
+        CliRunner.Result r = CliRunner.run(command.isEmpty() ? new String[0] : new String[] {command});
+        assertEquals(2, r.exitCode());
+        assertEquals("", r.out());
+        CliRunner.Result help = CliRunner.run((command + " --help").strip().split(" "));
+        assertEquals(0, help.exitCode());
+        assertTrue(help.out().startsWith("Usage: bench"), help.out());
+        assertEquals(help.out(), r.err());
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "--version", "-V", "run -V", "mock --version", "mock router -V", "sweep -V", "plot -V", "compare -V",
+        "experiment -V", "perf -V", "slurm -V", "slurm plan -V", "slurm render --version"})
+    void versionPrints(String args) {
+        CliRunner.Result r = CliRunner.run(args.split(" "));
+        assertEquals(0, r.exitCode(), r.err());
+        assertTrue(r.out().matches("bench \\S+\\R"), r.out());
     }
 
     /**

@@ -11,6 +11,9 @@ import bench.slurm.PlanConfig;
 import bench.slurm.ServeArgs;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import picocli.CommandLine;
 
 /** {@code bench mock router} takes the command lines bench's launcher gives vllm-router. */
@@ -62,5 +65,41 @@ class MockRouterCommandTest {
                 "--prefill", "http://b:1", "--decode", "http://c:1", "--unknown-flag", "x"));
         assertEquals(List.of("http://a:1", "http://b:1"), c.prefill());
         assertEquals(List.of("http://c:1"), c.decode());
+    }
+
+    /** A list of URLs ends at the next flag, a known one or a vllm-router flag the stand-in ignores. */
+    @Test
+    void flagsAfterAUrlListAreFlags() {
+        MockRouterCommand cmd = new MockRouterCommand();
+        new CommandLine(cmd).parseArgs("--worker-urls", "http://a:1", "http://b:2", "--request-timeout-secs", "10",
+                "--port", "9", "--worker-urls=http://c:3");
+        assertEquals(List.of("http://a:1", "http://b:2", "http://c:3"), cmd.config().workers());
+        assertEquals(9, cmd.config().port());
+        assertEquals(List.of("--request-timeout-secs", "10"), cmd.ignored);
+
+        MockRouter.Config c = parse(List.of("--vllm-pd-disaggregation", "--prefill", "http://a:1", "--max-payload-size",
+                "5", "--decode", "http://c:1", "--policy", "consistent_hash"));
+        assertEquals(List.of("http://a:1"), c.prefill());
+        assertEquals(List.of("http://c:1"), c.decode());
+        assertEquals("consistent_hash", c.policy());
+    }
+
+    /** A worker that is not an http://HOST:PORT URL, or a list without one, is bad input: one line, exit 2. */
+    @Timeout(20)
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "--worker-urls 127.0.0.1:1                       | bad --worker-urls URL '127.0.0.1:1': expected http://HOST:PORT",
+        "--worker-urls http://127.0.0.1:1 https://127.0.0.1:2 | bad --worker-urls URL 'https://127.0.0.1:2'",
+        "--worker-urls http://127.0.0.1:1 node2          | bad --worker-urls URL 'node2'",
+        "--worker-urls --policy round_robin              | Missing required parameter for option '--worker-urls' (URL)",
+        "--vllm-pd-disaggregation --prefill ftp://127.0.0.1:1 --decode http://127.0.0.1:2 | bad --prefill URL 'ftp://",
+        "--vllm-pd-disaggregation --prefill http://127.0.0.1:1 --decode http:/x | bad --decode URL 'http:/x'",
+        "--vllm-pd-disaggregation --prefill http://127.0.0.1:1 --decode --x | Missing required parameter for option '--decode'",
+    })
+    void aWorkerThatIsNotAnHttpUrlIsRefused(String args, String message) {
+        CliRunner.Result r = CliRunner.run(("mock router --port 0 " + args.strip()).split("\\s+"));
+        assertEquals(2, r.exitCode(), r.out() + r.err());
+        assertEquals(1, r.err().strip().lines().count(), r.err());
+        assertTrue(r.err().startsWith("bench mock router: error: " + message), r.err());
     }
 }

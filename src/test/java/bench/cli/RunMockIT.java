@@ -234,6 +234,19 @@ class RunMockIT {
         }
     }
 
+    /** Without a terminal the progress ends with the final counts; the summary on stdout is as before. */
+    @Test
+    void progressEndsWithTheFinalCounts() {
+        CliRunner.Result r = CliRunner.run("run", "--base-url", url, "--input-len", "16", "--output-len", "4",
+                "--num-prompts", "12");
+        assertEquals(0, r.exitCode(), r.err());
+        List<String> progress = r.err().lines().filter(l -> l.startsWith("progress: ")).toList();
+        String last = progress.get(progress.size() - 1);
+        assertTrue(last.matches("progress: 12/12 done, 0 failed, 48 tokens, [0-9]+ tok/s, [0-9]+ s"), r.err());
+        assertTrue(r.out().startsWith("============ Serving Benchmark Result ============\n"
+                + "Successful requests:                     12\n"), r.out());
+    }
+
     @Test
     void theReadyCheckWaitsForAServerThatIsNotUpYet() throws Exception {
         int port;

@@ -67,8 +67,8 @@ class SweepMockIT {
         assertTrue(lines.get(0).matches("\\[1/4] input-len/input-len=16: done in [0-9.]+ s: [0-9.]+ output tok/s, "
                 + "[0-9.]+ req/s, mean TTFT [0-9.]+ ms, mean ITL [0-9.]+ ms"), lines.get(0));
         assertTrue(lines.get(3).startsWith("[4/4] input-len/input-len=32-run2: done in "), lines.get(3));
-        assertTrue(first.out().contains("bench sweep: 4 points: 4 ran, 0 skipped (already done), 0 failed"),
-                first.out());
+        assertTrue(first.out().contains("bench sweep: 2 points x 2 runs = 4 runs: 4 ran, 0 skipped (already done), "
+                + "0 failed"), first.out());
 
         Path dir = tmp.resolve("exp/a/input-len");
         assertEquals(List.of("input-len=16-run2.json", "input-len=16-run2.log", "input-len=16.json", "input-len=16.log",
@@ -111,7 +111,8 @@ class SweepMockIT {
         assertTrue(lines.get(1).startsWith("[2/4] input-len/input-len=16-run2: done in "), lines.get(1));
         assertTrue(lines.get(2).startsWith("[3/4] input-len/input-len=32: done in "), lines.get(2));
         assertTrue(lines.get(3).startsWith("[4/4] input-len/input-len=32-run2: done in "), lines.get(3));
-        assertTrue(again.out().contains("bench sweep: 4 points: 3 ran, 1 skipped (already done), 0 failed"), again.out());
+        assertTrue(again.out().contains("bench sweep: 2 points x 2 runs = 4 runs: 3 ran, 1 skipped (already done), "
+                + "0 failed"), again.out());
         assertFalse(JSON.readTree(dir.resolve("input-len=32.json").toFile()).get("interrupted").asBoolean());
 
         CliRunner.Result redo = sweep("a", append(grid, "--no-resume"));

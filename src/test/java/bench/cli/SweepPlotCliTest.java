@@ -10,7 +10,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -84,7 +86,10 @@ class SweepPlotCliTest {
         "sweep --base-url http://h:1 --experiment e --label a/b --suite prefill-decode | 1 | bad --label 'a/b'",
         "sweep --base-url http://h:1 --experiment .. --label l --suite prefill-decode | 1 | bad --experiment '..'",
         "sweep --base-url http://h:1 --experiment e --label l --suite prefill-decode --num-runs 0 | 1 | --num-runs must be in 1..100",
-        "sweep --base-url http://h:1 --experiment e --label l --spec /nonexistent/s.yaml | 1 | cannot read --spec /nonexistent/s.yaml",
+        "sweep --base-url http://h:1 --experiment e --label l --spec /nonexistent/s.yaml | 1 | cannot read --spec /nonexistent/s.yaml: no such file or directory",
+        "sweep --base-url http://h:1 --experiment e --label l --spec src           | 1 | cannot read --spec src: is a directory",
+        "experiment /nonexistent/x.yaml --dry-run                                 | 1 | no experiment spec '/nonexistent/x.yaml': no such file, nor a built-in spec (demo or article)",
+        "experiment src --dry-run                                                 | 1 | cannot read experiment spec src: is a directory",
         "sweep --base-url http://h:1 --experiment e --label l --suite prefill-decode -- --label x | 1 | --label after -- is not allowed",
         "sweep --base-url http://h:1 --experiment e --label l --suite prefill-decode -- --no-such | 2 | bad bench run flags after '--': Unknown option: '--no-such'",
         "sweep --base-url http://h:1 --experiment e --label l --suite prefill-decode -- --num-prompts x | 2 | bad bench run flags after '--': Invalid value for option '--num-prompts'",
@@ -97,7 +102,30 @@ class SweepPlotCliTest {
         "compare src/test/resources/vllm-results --baseline nope                  | 1 | baseline label 'nope' is not in the results (labels: pd_1prefill_3decode, vllm_route4)",
     })
     void badInputGivesOneLineAndNonZeroExit(String args, int expectedExit, String expectedMessage) {
-        CliRunner.Result r = CliRunner.run(args.trim().split("\\s+"));
+        assertOneLineError(CliRunner.run(args.trim().split("\\s+")), expectedExit, expectedMessage);
+    }
+
+    /** A spec file that cannot be read says why: not UTF-8 text, permission denied (not checked as root). */
+    @Test
+    void anUnreadableSpecFileSaysWhy() throws IOException {
+        Path latin = Files.write(tmp.resolve("latin.yaml"), new byte[] {'a', ':', ' ', (byte) 0xff, '\n'});
+        assertOneLineError(CliRunner.run("experiment", latin.toString(), "--dry-run"), 1,
+                "cannot read experiment spec " + latin + ": not UTF-8 text");
+        assertOneLineError(sweepWithSpec(latin), 1, "cannot read --spec " + latin + ": not UTF-8 text");
+        Path locked = Files.writeString(tmp.resolve("locked.yaml"), "sweeps: {}\n");
+        Files.setPosixFilePermissions(locked, Set.of());
+        Assumptions.assumeFalse(Files.isReadable(locked), "this user (root) reads a file without permissions");
+        assertOneLineError(CliRunner.run("experiment", locked.toString(), "--dry-run"), 1,
+                "cannot read experiment spec " + locked + ": permission denied");
+        assertOneLineError(sweepWithSpec(locked), 1, "cannot read --spec " + locked + ": permission denied");
+    }
+
+    private static CliRunner.Result sweepWithSpec(Path spec) {
+        return CliRunner.run("sweep", "--base-url", "http://h:1", "--experiment", "e", "--label", "l", "--spec",
+                spec.toString(), "--dry-run");
+    }
+
+    private static void assertOneLineError(CliRunner.Result r, int expectedExit, String expectedMessage) {
         assertEquals(expectedExit, r.exitCode(), r.err());
         String err = r.err().strip();
         assertEquals(1, err.lines().count(), "one line: " + err);
@@ -117,7 +145,7 @@ class SweepPlotCliTest {
         Path out = tmp.resolve("plots");
         CliRunner.Result r = CliRunner.run("plot", VLLM, "--out", out.toString(), "--title", "vLLM files");
         assertEquals(0, r.exitCode(), r.err());
-        assertTrue(r.out().startsWith("read 6 results\n"), r.out());
+        assertTrue(r.out().startsWith("read 6 results from 7 JSON files\nwrote "), r.out());
         List<String> names = new ArrayList<>();
         try (Stream<Path> s = Files.list(out)) {
             s.forEach(p -> names.add(p.getFileName().toString()));
@@ -153,6 +181,34 @@ class SweepPlotCliTest {
         CliRunner.Result p99 = CliRunner.run("plot", VLLM + "/layout", "--out", tmp.resolve("p99").toString(),
                 "--stat", "p99", "--format", "svg");
         assertEquals("", p99.err());
+    }
+
+    /** compare names each file it left out and why, on stderr; the table alone goes to stdout. */
+    @Test
+    void compareSaysWhichFilesItSkippedAndWhy() throws IOException {
+        Path dir = tmp.resolve("results");
+        copyTree(Path.of(VLLM, "flat"), dir);
+        Files.writeString(dir.resolve("broken.json"), "{\"completed\": 1,\n");
+        CliRunner.Result r = CliRunner.run("compare", dir.toString(), "--baseline", "vllm_route4");
+        assertEquals(0, r.exitCode(), r.err());
+        assertEquals("read 3 results from 5 JSON files\nskipped " + dir.resolve("broken.json") + ":2: not valid JSON\n",
+                r.err());
+        assertTrue(r.out().startsWith("# Comparison"), r.out());
+
+        Path none = tmp.resolve("none");
+        Files.createDirectories(none);
+        Files.writeString(none.resolve("broken.json"), "{");
+        assertOneLineError(CliRunner.run("compare", none.toString(), "--baseline", "x"), 1,
+                "bench: error: no results found (1 JSON files read; skipped " + none.resolve("broken.json")
+                        + ":1: not valid JSON)");
+    }
+
+    private static void copyTree(Path from, Path to) throws IOException {
+        try (Stream<Path> s = Files.walk(from)) {
+            for (Path p : s.toList()) {
+                Files.copy(p, to.resolve(from.relativize(p).toString()));
+            }
+        }
     }
 
     @Test

@@ -42,8 +42,28 @@ class SweepLinesTest {
         List<SweepLines.Outcome> o = List.of(new SweepLines.Outcome(P, SweepLines.Kind.RAN, 1, "x"),
                 new SweepLines.Outcome(P, SweepLines.Kind.SKIPPED, 0, "done"),
                 new SweepLines.Outcome(P, SweepLines.Kind.FAILED, 1, "boom (exit 1)"));
-        assertEquals(List.of("bench sweep: 4 points: 1 ran, 1 skipped (already done), 1 failed, 1 not started "
-                + "(interrupted); results in d", "  failed: prefill/input-len=512-run2: boom (exit 1)"),
-                SweepLines.summary(o, 4, "d", true));
+        List<Point> plan = plan("input-len=512,1024", 2);
+        assertEquals(List.of("bench sweep: 2 points x 2 runs = 4 runs: 1 ran, 1 skipped (already done), 1 failed, "
+                + "1 not started (interrupted); results in d", "  failed: prefill/input-len=512-run2: boom (exit 1)"),
+                SweepLines.summary(o, plan, "d", true));
+    }
+
+    /** Points and runs are counted apart: --num-runs 2 over one point is not "2 points". */
+    @Test
+    void countTellsPointsFromRuns() {
+        assertEquals("1 point", SweepLines.count(plan("input-len=16", 1)));
+        assertEquals("3 points", SweepLines.count(plan("input-len=16,32,64", 1)));
+        assertEquals("1 point x 2 runs", SweepLines.count(plan("input-len=16", 2)));
+        assertEquals("3 points x 2 runs = 6 runs", SweepLines.count(plan("input-len=16,32,64", 2)));
+        assertEquals("points", SweepLines.entries(plan("input-len=16,32,64", 1)));
+        assertEquals("runs", SweepLines.entries(plan("input-len=16", 2)));
+        // what is left of a plan: the points have different numbers of runs to do
+        List<Point> left = plan("input-len=16,32", 3).subList(2, 6);
+        assertEquals("4 runs of 2 points", SweepLines.count(left));
+        assertEquals("1 run of 1 point", SweepLines.count(left.subList(3, 4)));
+    }
+
+    private static List<Point> plan(String sweep, int runs) {
+        return SweepPlan.expand(List.of(SweepDef.fromFlags(List.of(sweep), null, null)), runs);
     }
 }
