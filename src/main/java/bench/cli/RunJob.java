@@ -206,7 +206,8 @@ final class RunJob {
 
     private RunOutcome measure(Endpoint endpoint, RunConfig config, SampleSource source, RequestEncoder encoder,
             Progress progress, Path resultFile, RunControl control) {
-        DetailWriter details = output.saveDetailed ? new DetailWriter(detailFile(resultFile)) : null;
+        DetailWriter details = output.saveDetailed ? new DetailWriter(detailFile(resultFile), output.appendResult)
+                : null;
         try {
             return new Benchmark(endpoint, config, source, encoder, control, progress, details, env.clock(),
                     new ClientOptions(load.selfWarmup, target.insecure)).run();

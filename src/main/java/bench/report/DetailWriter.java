@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.function.Consumer;
@@ -28,6 +29,14 @@ public final class DetailWriter implements Consumer<RequestRecord>, AutoCloseabl
     private volatile IOException error;
 
     public DetailWriter(Path path) {
+        this(path, false);
+    }
+
+    /**
+     * @param append add to the file's lines (bench run --append-result: the requests of each
+     *               run follow the last; their request ids tell the runs apart)
+     */
+    public DetailWriter(Path path, boolean append) {
         this.path = path;
         BufferedWriter w;
         try {
@@ -35,7 +44,10 @@ public final class DetailWriter implements Consumer<RequestRecord>, AutoCloseabl
             if (parent != null) {
                 Files.createDirectories(parent);
             }
-            w = Files.newBufferedWriter(path, StandardCharsets.UTF_8);
+            w = append
+                    ? Files.newBufferedWriter(path, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
+                            StandardOpenOption.APPEND)
+                    : Files.newBufferedWriter(path, StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new BenchException("cannot write " + path + ": " + e.getMessage(), e);
         }

@@ -128,7 +128,8 @@ class RunMockIT {
                 "--input-len", "16", "--output-len", "4", "--num-prompts", "6", "--max-concurrency", "2",
                 "--percentile-metrics", "ttft,client_queue_time", "--metric-percentiles", "99",
                 "--min-p", "0.05", "--frequency-penalty", "0.5", "--presence-penalty", "0.25",
-                "--repetition-penalty", "1.1", "--logprobs", "2", "--append-result", "--result-dir", dir.toString(),
+                "--repetition-penalty", "1.1", "--logprobs", "2", "--append-result", "--save-detailed",
+                "--result-dir", dir.toString(),
                 "--result-filename", "r.json", "--no-progress");
         CliRunner.Result r = CliRunner.run(args.toArray(String[]::new));
         assertEquals(0, r.exitCode(), r.err());
@@ -157,6 +158,12 @@ class RunMockIT {
         assertEquals(2, loaded.records().size(), loaded.toString());
         assertEquals(List.of(), loaded.skipped());
         assertEquals(dir.resolve("r.json") + "#2", loaded.records().get(1).source());
+        // and the per-request lines of the second run follow those of the first
+        List<String> details = Files.readAllLines(dir.resolve("r.requests.jsonl"));
+        assertEquals(12, details.size());
+        long prefixes = details.stream().map(l -> l.replaceAll(".*\"request_id\":\"([^\"]*-)\\d+\".*", "$1"))
+                .distinct().count();
+        assertEquals(2, prefixes, "two runs' request ids: " + details.get(0));
     }
 
     /** --lora-modules: each request names an adapter as its model, in turn with round-robin. */
