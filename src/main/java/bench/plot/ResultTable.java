@@ -125,7 +125,7 @@ public final class ResultTable {
             }
         }
         unplacedByLabel.values().forEach(rs -> placed.addAll(autoSweeps(rs)));
-        List<RunRecord> named = inferSwept(placed);
+        List<RunRecord> named = splitByWorkload(inferSwept(placed));
 
         Map<List<String>, List<RunRecord>> groups = new LinkedHashMap<>();
         for (RunRecord r : named) {
@@ -166,6 +166,53 @@ public final class ResultTable {
             sweeps.put(s, new SweepInfo(s, new ArrayList<>(swept), constant));
         }
         return new ResultTable(rows, sweeps);
+    }
+
+    /** Axes that shape the workload: results that differ in one the sweep does not sweep are not one point. */
+    static final List<Axis> WORKLOAD = List.of(Axis.INPUT_LEN, Axis.OUTPUT_LEN, Axis.REQUEST_RATE,
+            Axis.MAX_CONCURRENCY);
+    /** Values closer than this ratio are the same (vLLM's files give lengths as averages per request). */
+    static final double SAME_RATIO = 1.1;
+
+    /**
+     * Splits a sweep whose results differ in a workload axis it does not sweep (labels measured
+     * at input-len 64 and 128 in one output-len sweep) into one sweep per value, named {@code
+     * decode@input-len=64}: their points are not the same and are never compared as if they were.
+     */
+    static List<RunRecord> splitByWorkload(List<RunRecord> records) {
+        Map<String, List<Axis>> differing = new HashMap<>();
+        for (RunRecord r : records) {
+            differing.computeIfAbsent(r.sweep(), s -> {
+                List<RunRecord> rs = records.stream().filter(x -> x.sweep().equals(s)).toList();
+                List<Axis> axes = new ArrayList<>();
+                for (Axis a : WORKLOAD) {
+                    if (rs.stream().anyMatch(x -> x.swept() != null && x.swept().containsKey(a))) {
+                        continue;
+                    }
+                    var stats = rs.stream().map(x -> x.axes().get(a)).filter(Objects::nonNull)
+                            .mapToDouble(Double::doubleValue).summaryStatistics();
+                    if (stats.getCount() > 1 && stats.getMax() > stats.getMin() * SAME_RATIO) {
+                        axes.add(a);
+                    }
+                }
+                return axes;
+            });
+        }
+        List<RunRecord> out = new ArrayList<>();
+        for (RunRecord r : records) {
+            List<Axis> axes = differing.get(r.sweep());
+            if (axes.isEmpty()) {
+                out.add(r);
+                continue;
+            }
+            List<String> parts = new ArrayList<>();
+            for (Axis a : axes) {
+                Double v = r.axes().get(a);
+                parts.add(a.id() + "=" + (v == null ? "?" : a.format(v)));
+            }
+            out.add(r.withSweep(r.sweep() + "@" + String.join(",", parts), r.swept()));
+        }
+        return out;
     }
 
     /** Sorts one label's records that name no sweep into sweeps by their values (class comment). */

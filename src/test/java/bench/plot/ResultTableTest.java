@@ -45,6 +45,35 @@ class ResultTableTest {
         assertEquals(1, r.stats().runs());
     }
 
+    static RunRecord decodeRecord(String label, double inputLen, int outputLen) {
+        Map<Axis, Double> axes = new EnumMap<>(Axis.class);
+        axes.put(Axis.INPUT_LEN, inputLen);
+        axes.put(Axis.OUTPUT_LEN, (double) outputLen);
+        return new RunRecord(label + "-" + inputLen + "-" + outputLen, label, "decode",
+                Map.of(Axis.OUTPUT_LEN, Integer.toString(outputLen)), 1, axes, 100, 1, 10, Map.of());
+    }
+
+    @Test
+    void resultsThatDifferInAnUnsweptLengthAreNeverTheSamePoint() {
+        List<RunRecord> records = new ArrayList<>();
+        for (int out : new int[] {16, 32}) {
+            records.add(decodeRecord("alpha", 128, out));
+            records.add(decodeRecord("beta", 128, out));
+            records.add(decodeRecord("gamma", 64, out));
+        }
+        ResultTable t = ResultTable.of(records);
+        assertEquals(List.of("decode@input-len=128", "decode@input-len=64"), List.copyOf(t.sweeps().keySet()));
+        assertEquals(List.of("alpha", "beta"), t.rows("decode@input-len=128").stream().map(PointRow::label)
+                .distinct().toList());
+        assertEquals(2, t.rows("decode@input-len=64").size());
+        assertEquals(64.0, t.sweeps().get("decode@input-len=64").constant().get(Axis.INPUT_LEN));
+        assertEquals(Axis.OUTPUT_LEN, t.sweeps().get("decode@input-len=64").xAxis());
+        // averages that differ by less than 10 % (vLLM's files) stay one sweep
+        ResultTable same = ResultTable.of(List.of(decodeRecord("alpha", 512, 16), decodeRecord("beta", 509, 16)));
+        assertEquals(List.of("decode"), List.copyOf(same.sweeps().keySet()));
+        assertEquals(1, same.points("decode").size());
+    }
+
     @Test
     void plainVllmFilesAreSortedIntoPrefillAndDecodeByTheirValues() {
         ResultTable t = ResultTable.of(ResultLoader.load(List.of(Path.of("src/test/resources/vllm-results/flat")))
