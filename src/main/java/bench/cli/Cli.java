@@ -36,6 +36,8 @@ public final class Cli {
         // arguments are taken as given: an @FILE word (even after --) is not replaced by the file's content,
         // so vllm serve arguments reach the engines verbatim
         cl.setExpandAtFiles(false);
+        // as argparse: a repeated single-valued option takes its last value ($BASE_ARGS --num-prompts N)
+        cl.setOverwrittenOptionsAllowed(true);
         giveVersion(cl, new VersionProvider());
         cl.setParameterExceptionHandler((ex, args) -> {
             CommandLine c = ex.getCommandLine();

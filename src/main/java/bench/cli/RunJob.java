@@ -137,12 +137,16 @@ final class RunJob {
                 ControlClient control = new ControlClient(endpoint, headers, CONTROL_TIMEOUT, target.insecure)) {
             if (!config.readyTimeout().isZero()) {
                 // every server call waits for the server, not only the first request
-                control.awaitModels(config.readyTimeout(), stop::stopRequested, () -> progress.phase(
+                boolean up = control.awaitModels(config.readyTimeout(), stop::stopRequested, () -> progress.phase(
                         "Waiting up to " + config.readyTimeout().toSeconds() + " s for " + endpoint
                                 + " to answer /v1/models..."));
                 if (stop.stopRequested()) {
                     throw new BenchException("interrupted while waiting for " + endpoint + ": nothing was measured",
                             Cli.EXIT_INTERRUPTED, null);
+                }
+                if (!up) {
+                    throw new BenchException(endpoint + " did not answer /v1/models within --ready-check-timeout-sec "
+                            + config.readyTimeout().toSeconds());
                 }
             }
             // the name in requests: --served-model-name, else --model, else the server's first
@@ -356,6 +360,7 @@ final class RunJob {
 
     private ObjectNode extraBody(RequestEncoder.Api api) {
         ObjectNode body = mapper.createObjectNode();
+        ObjectNode extra = null;
         if (load.extraBody != null) {
             JsonNode parsed;
             try {
@@ -366,7 +371,7 @@ final class RunJob {
             if (parsed == null || !parsed.isObject()) {
                 throw new BenchException("--extra-body must be a JSON object");
             }
-            body.setAll((ObjectNode) parsed);
+            extra = (ObjectNode) parsed;
         }
         putIfSet(body, "temperature", load.temperature);
         putIfSet(body, "top_p", load.topP);
@@ -377,6 +382,9 @@ final class RunJob {
         putIfSet(body, "frequency_penalty", load.frequencyPenalty);
         putIfSet(body, "presence_penalty", load.presencePenalty);
         putIfSet(body, "repetition_penalty", load.repetitionPenalty);
+        if (extra != null) {
+            body.setAll(extra); // as vLLM merges them, the extra body wins over the sampling flags
+        }
         if (load.logprobs != null) {
             if (load.logprobs < 0) {
                 throw new BenchException("--logprobs must be >= 0, not " + load.logprobs);

@@ -39,7 +39,7 @@ public record SelfCheck(double sendLatenessP99Ms, double readerLagP99Ms, double 
      * is not judged on its lateness or reader lag.
      */
     public static final long MIN_SAMPLES = 100;
-    /** A shorter run is not judged on its CPU share (start-up work fills a fraction of a second). */
+    /** A shorter run is not judged on its CPU or JIT share (start-up work fills a fraction of a second). */
     public static final double MIN_JUDGED_MS = 1000;
 
     public SelfCheck {
@@ -81,7 +81,7 @@ public record SelfCheck(double sendLatenessP99Ms, double readerLagP99Ms, double 
             reasons.add(String.format(Locale.ROOT, "client CPU at %.0f%% of a core: the client may be the bottleneck",
                     cpuUtilization * 100));
         }
-        if (jitCpuMs > MAX_JIT_SHARE * durationMs && durationMs > 0) {
+        if (durationMs >= MIN_JUDGED_MS && jitCpuMs > MAX_JIT_SHARE * durationMs) {
             reasons.add(String.format(Locale.ROOT, "the JIT compiler used %.0f ms of CPU during the %.1f s run: early "
                     + "requests may be distorted (more --num-warmups, or a longer run)", jitCpuMs, durationMs / 1e3));
         }

@@ -109,6 +109,8 @@ class CliTest {
         "run --base-url http://127.0.0.1:9 --percentile-metrics ttft,ttfb | 2 | unknown --percentile-metrics name 'ttfb'",
         "run --base-url http://127.0.0.1:9 --logprobs -1      | 2 | --logprobs must be >= 0, not -1",
         "run --base-url http://127.0.0.1:9                    | 1 | cannot reach http://127.0.0.1:9/v1/models: connection refused",
+        "run --base-url http://127.0.0.1:9 --model m --ready-check-timeout-sec 1 --no-progress | 1 | http://127.0.0.1:9 did not answer /v1/models within --ready-check-timeout-sec 1",
+        "run --num-prompts 5 --num-prompts 0 --base-url http://127.0.0.1:9 | 2 | --num-prompts must be >= 1",
         "mock --port 70000                                    | 2 | --port must be in 0..65535",
         "mock --itl-ms -1                                     | 2 | --itl-ms must be >= 0",
         "run --base-url http://127.0.0.1:9 --dataset-name sharegpt --dataset-path pom.xml --sharegpt-output-len 0 | 2 | --sharegpt-output-len must be >= 1, not 0",

@@ -128,7 +128,8 @@ class RunMockIT {
                 "--input-len", "16", "--output-len", "4", "--num-prompts", "6", "--max-concurrency", "2",
                 "--percentile-metrics", "ttft,client_queue_time", "--metric-percentiles", "99",
                 "--min-p", "0.05", "--frequency-penalty", "0.5", "--presence-penalty", "0.25",
-                "--repetition-penalty", "1.1", "--logprobs", "2", "--append-result", "--save-detailed",
+                "--repetition-penalty", "1.1", "--logprobs", "2", "--extra-body", "{\"presence_penalty\":0.75}",
+                "--append-result", "--save-detailed",
                 "--result-dir", dir.toString(),
                 "--result-filename", "r.json", "--no-progress");
         CliRunner.Result r = CliRunner.run(args.toArray(String[]::new));
@@ -146,7 +147,7 @@ class RunMockIT {
         JsonNode body = j.get("config").get("extra_body");
         assertEquals(0.05, body.get("min_p").asDouble());
         assertEquals(0.5, body.get("frequency_penalty").asDouble());
-        assertEquals(0.25, body.get("presence_penalty").asDouble());
+        assertEquals(0.75, body.get("presence_penalty").asDouble(), "the extra body wins, as in vLLM");
         assertEquals(1.1, body.get("repetition_penalty").asDouble());
         assertEquals(2, body.get("logprobs").asInt());
         assertEquals("[\"ttft\",\"queue\"]", j.get("config").get("percentile_metrics").toString());

@@ -17,6 +17,8 @@ class SelfCheckTest {
         assertEquals(1, SelfCheck.of(5, true, 20, 0.5, 1, -1, 1000, Double.NaN, 99, 100).reasons().size());
         assertEquals(1, SelfCheck.of(5, true, 20, 0.5, 1, -1, 1000, Double.NaN, 100, 99).reasons().size());
         assertEquals(0, SelfCheck.of(0, true, 0, 1.5, 1, -1, 999, Double.NaN, 100, 100).reasons().size());
+        // nor on the JIT's share of a 0.04 s run
+        assertEquals(0, SelfCheck.of(0, true, 0, 0.5, 1, 30, 40, Double.NaN, 100, 100).reasons().size());
     }
 
     @Test
