@@ -104,14 +104,18 @@ public final class ResultLoader {
                 }
                 String display = root.resolve(rel).toString();
                 read++;
-                List<JsonNode> docs;
+                List<JsonNode> docs = new ArrayList<>();
                 try {
-                    docs = documents(mapper, Files.readAllBytes(f));
+                    documents(mapper, Files.readAllBytes(f), docs);
                 } catch (JsonProcessingException e) {
+                    // the documents before a broken one (a run killed while appending) are kept
                     JsonLocation at = e.getLocation();
                     String line = at == null || at.getLineNr() < 1 ? "" : ":" + at.getLineNr();
-                    skipped.add(new Skipped(display + line, "not valid JSON"));
-                    continue;
+                    skipped.add(new Skipped(display + line, docs.isEmpty() ? "not valid JSON"
+                            : "not valid JSON after its first " + docs.size() + " result(s), which are read"));
+                    if (docs.isEmpty()) {
+                        continue;
+                    }
                 } catch (IOException e) {
                     skipped.add(new Skipped(display, "cannot read it: " + (e instanceof AccessDeniedException
                             ? "permission denied" : e.getMessage())));
@@ -137,14 +141,15 @@ public final class ResultLoader {
         return new Loaded(records, skipped, read);
     }
 
-    /** Every JSON document in the file, in order (one, or several after --append-result). */
-    static List<JsonNode> documents(ObjectMapper mapper, byte[] content) throws IOException {
-        List<JsonNode> docs = new ArrayList<>();
+    /**
+     * Adds every JSON document in the file to {@code docs}, in order (one, or several after
+     * --append-result); those before a broken one stay in {@code docs} when it throws.
+     */
+    static void documents(ObjectMapper mapper, byte[] content, List<JsonNode> docs) throws IOException {
         try (MappingIterator<JsonNode> it = mapper.readerFor(JsonNode.class).readValues(content)) {
             while (it.hasNextValue()) {
                 docs.add(it.nextValue());
             }
         }
-        return docs;
     }
 }

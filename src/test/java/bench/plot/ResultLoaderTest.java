@@ -32,6 +32,25 @@ class ResultLoaderTest {
     }
 
     @Test
+    void theResultsBeforeABrokenDocumentOfAnAppendedFileAreKept() throws IOException {
+        Point p = SweepPlan.expand(Suites.get(Suites.PREFILL_DECODE), 1).get(0);
+        Path one = PlotFixtures.write(tmp, "a", p, 512, 256, 1000, 50, 10, false);
+        String doc = Files.readString(one);
+        Files.delete(one);
+        // two runs appended, then a third killed while its result was being written
+        Path grown = tmp.resolve("grown.json");
+        Files.writeString(grown, doc + doc + "{\"truncated\": ");
+        ResultLoader.Loaded loaded = ResultLoader.load(List.of(tmp));
+        assertEquals(2, loaded.records().size());
+        assertEquals(List.of(grown + "#1", grown + "#2"), loaded.records().stream().map(RunRecord::source).toList());
+        assertEquals(1, loaded.skippedLines().size());
+        assertEquals(true, loaded.skippedLines().get(0).startsWith("skipped " + grown + ":"), loaded.skippedLines()
+                .toString());
+        assertEquals(true, loaded.skippedLines().get(0).endsWith(
+                ": not valid JSON after its first 2 result(s), which are read"), loaded.skippedLines().toString());
+    }
+
+    @Test
     void manySkippedFilesMakeOneLinePerReason() throws IOException {
         for (int i = 1; i <= ResultLoader.LISTED; i++) {
             Files.writeString(tmp.resolve("bad" + i + ".json"), "[1,");
