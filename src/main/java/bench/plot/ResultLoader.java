@@ -2,9 +2,9 @@ package bench.plot;
 
 import bench.BenchException;
 import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.file.AccessDeniedException;
@@ -146,9 +146,10 @@ public final class ResultLoader {
      * --append-result); those before a broken one stay in {@code docs} when it throws.
      */
     static void documents(ObjectMapper mapper, byte[] content, List<JsonNode> docs) throws IOException {
-        try (MappingIterator<JsonNode> it = mapper.readerFor(JsonNode.class).readValues(content)) {
-            while (it.hasNextValue()) {
-                docs.add(it.nextValue());
+        // a parser over root-level values (a MappingIterator would take a top-level array's items as documents)
+        try (JsonParser parser = mapper.createParser(content)) {
+            while (parser.nextToken() != null) {
+                docs.add(mapper.readTree(parser));
             }
         }
     }
