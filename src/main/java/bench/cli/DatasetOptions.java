@@ -38,12 +38,23 @@ final class DatasetOptions {
     Integer sharegptOutputLen;
 
     @Option(names = "--custom-output-len", paramLabel = "N",
-            description = "Output length for custom lines without one (default: --random-output-len).")
+            description = "Output length of every custom line; without it (or --output-len), a line's own "
+                    + "output_len, else " + DEFAULT_CUSTOM_OUTPUT_LEN + " as in vLLM.")
     Integer customOutputLen;
 
     @Option(names = "--disable-shuffle",
-            description = "sharegpt: take conversations in file order instead of shuffled with --seed.")
+            description = "sharegpt and custom: take the file's order instead of shuffling with --seed.")
     boolean disableShuffle;
+
+    @Option(names = "--no-oversample",
+            description = "sharegpt and custom: a file with fewer usable prompts than --num-prompts is an error "
+                    + "(default: its prompts repeat).")
+    boolean noOversample;
+
+    @Option(names = {"--skip-chat-template", "--custom-skip-chat-template"},
+            description = "Accepted for vLLM's command lines: bench never applies a chat template itself (custom "
+                    + "prompts go as they are; /v1/chat/completions leaves templates to the server).")
+    boolean skipChatTemplate;
 
     @Option(names = "--tokenizer", paramLabel = "PATH|ID",
             description = "Hugging Face tokenizer.json, a model directory holding one, or a model id (org/name) "
@@ -73,11 +84,19 @@ final class DatasetOptions {
         return outputLen != null ? outputLen : sharegptOutputLen;
     }
 
-    /** Output length of custom lines that do not give one. */
+    /** vLLM's --custom-output-len default. */
+    static final int DEFAULT_CUSTOM_OUTPUT_LEN = 256;
+
+    /** Output length of custom lines: all of them when {@link #customOutputLenForced}, else those without one. */
     int customOutputLen() {
         if (outputLen != null) {
             return outputLen;
         }
-        return customOutputLen != null ? customOutputLen : randomOutputLen;
+        return customOutputLen != null ? customOutputLen : DEFAULT_CUSTOM_OUTPUT_LEN;
+    }
+
+    /** --output-len or --custom-output-len given: every custom line takes it, as in vLLM. */
+    boolean customOutputLenForced() {
+        return outputLen != null || customOutputLen != null;
     }
 }

@@ -352,8 +352,10 @@ final class RunJob {
                 yield random;
             }
             case "sharegpt" -> ShareGptDataset.load(dataset.path, codec, load.numPrompts, dataset.sharegptOutputLen(),
-                    dataset.seed, !dataset.disableShuffle);
-            case "custom" -> CustomDataset.load(dataset.path, codec, load.numPrompts, dataset.customOutputLen());
+                    dataset.seed, !dataset.disableShuffle, !dataset.noOversample);
+            case "custom" -> CustomDataset.load(dataset.path, codec, load.numPrompts, dataset.customOutputLen(),
+                    dataset.customOutputLenForced(), dataset.disableShuffle ? null : dataset.seed,
+                    !dataset.noOversample);
             default -> throw new IllegalStateException(name);
         };
     }
@@ -470,8 +472,9 @@ final class RunJob {
         if (datasetName.equals("custom")) {
             c.put("custom_output_len", dataset.customOutputLen());
         }
-        if (datasetName.equals("sharegpt")) {
+        if (!datasetName.equals("random")) {
             c.put("shuffle", !dataset.disableShuffle);
+            c.put("oversample", !dataset.noOversample);
         }
         c.put("tokenizer", dataset.tokenizer);
         c.put("seed", config.seed());

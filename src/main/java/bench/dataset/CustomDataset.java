@@ -21,6 +21,22 @@ public final class CustomDataset {
     private CustomDataset() {}
 
     public static SampleSource load(Path file, TokenCodec codecOrNull, int numPrompts, int defaultOutputLen) {
+        return load(file, codecOrNull, numPrompts, defaultOutputLen, false, null, true);
+    }
+
+    /**
+     * As {@code vllm bench serve --dataset-name custom}.
+     *
+     * @param forceOutputLen every line gets {@code outputLen} (--output-len or --custom-output-len
+     *                       given), whatever its own; else only lines without one
+     * @param shuffleSeed    lines shuffled with this seed (vLLM's default), or null for file order
+     *                       (--disable-shuffle)
+     * @param oversample     repeat lines when the file has fewer than {@code numPrompts}; else that
+     *                       is an error (--no-oversample)
+     */
+    public static SampleSource load(Path file, TokenCodec codecOrNull, int numPrompts, int outputLen,
+            boolean forceOutputLen, Long shuffleSeed, boolean oversample) {
+        int defaultOutputLen = outputLen;
         if (!Files.isRegularFile(file)) {
             throw new BenchException("dataset file not found: " + file);
         }
@@ -50,6 +66,16 @@ public final class CustomDataset {
         }
         if (rows.isEmpty()) {
             throw new BenchException(file + " holds no prompts");
+        }
+        if (!oversample && rows.size() < numPrompts) {
+            throw new BenchException(file + " has only " + rows.size() + " prompts; " + numPrompts
+                    + " requested (--no-oversample: lower --num-prompts, or leave it out to repeat prompts)");
+        }
+        if (forceOutputLen) {
+            rows.replaceAll(r -> new Sample(r.prompt(), r.promptTokens(), outputLen));
+        }
+        if (shuffleSeed != null) {
+            java.util.Collections.shuffle(rows, new java.util.Random(shuffleSeed));
         }
         List<Sample> samples = new ArrayList<>(numPrompts);
         // rows repeat when --num-prompts exceeds the file: each distinct row is tokenized once

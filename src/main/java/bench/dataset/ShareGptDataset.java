@@ -31,11 +31,16 @@ public final class ShareGptDataset {
     record Pair(String prompt, String completion) {}
 
     public static SampleSource load(Path file, TokenCodec codec, int numPrompts, Integer fixedOutputLen, long seed) {
-        return load(file, codec, numPrompts, fixedOutputLen, seed, true);
+        return load(file, codec, numPrompts, fixedOutputLen, seed, true, false);
     }
 
+    /**
+     * @param shuffle    shuffled with the seed (vLLM's default), else in file order
+     * @param oversample when fewer conversations are usable than {@code numPrompts}, repeat them
+     *                   (vLLM's default), else that is an error (--no-oversample)
+     */
     public static SampleSource load(Path file, TokenCodec codec, int numPrompts, Integer fixedOutputLen, long seed,
-            boolean shuffle) {
+            boolean shuffle, boolean oversample) {
         List<Pair> pairs = readPairs(file);
         if (shuffle) {
             Collections.shuffle(pairs, new Random(seed));
@@ -51,6 +56,12 @@ public final class ShareGptDataset {
                 continue;
             }
             samples.add(new Sample(pair.prompt(), promptLen, outputLen));
+        }
+        if (samples.size() < numPrompts && oversample && !samples.isEmpty()) {
+            int usable = samples.size();
+            for (int i = usable; i < numPrompts; i++) {
+                samples.add(samples.get(i % usable));
+            }
         }
         if (samples.size() < numPrompts) {
             throw new BenchException(file + " has only " + samples.size() + " usable conversations; "

@@ -1,12 +1,14 @@
 package bench.dataset;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import bench.BenchException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -108,6 +110,39 @@ class CustomDatasetTest {
         SampleSource two = CustomDataset.load(f, null, 2, 9);
         assertEquals(2, two.size());
         assertEquals("b", two.get(1).prompt());
+    }
+
+    /** vLLM's custom dataset: shuffled with the seed, a given output length for every line, no oversampling on demand. */
+    @Test
+    void asVllmShuffledForcedLengthsAndNoOversample() throws IOException {
+        StringBuilder lines = new StringBuilder();
+        List<String> fileOrder = new java.util.ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            lines.append("{\"prompt\": \"p").append(i).append("\", \"output_len\": ").append(i + 1).append("}\n");
+            fileOrder.add("p" + i);
+        }
+        Path f = Files.writeString(tmp.resolve("many.jsonl"), lines.toString());
+        SampleSource shuffled = CustomDataset.load(f, null, 20, 7, false, 42L, true);
+        SampleSource again = CustomDataset.load(f, null, 20, 7, false, 42L, true);
+        List<String> order = new java.util.ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            order.add(shuffled.get(i).prompt());
+            assertEquals(again.get(i), shuffled.get(i), "seeded");
+            // without a forced length, each line keeps its own
+            assertEquals(Integer.parseInt(shuffled.get(i).prompt().substring(1)) + 1, shuffled.get(i).outputTokens());
+        }
+        assertNotEquals(fileOrder, order);
+        assertEquals(new java.util.HashSet<>(fileOrder), new java.util.HashSet<>(order));
+        // file order without a seed; a forced length for every line
+        SampleSource forced = CustomDataset.load(f, null, 20, 7, true, null, true);
+        for (int i = 0; i < 20; i++) {
+            assertEquals(new Sample("p" + i, -1, 7), forced.get(i));
+        }
+        BenchException e = assertThrows(BenchException.class,
+                () -> CustomDataset.load(f, null, 21, 7, false, null, false));
+        assertEquals(f + " has only 20 prompts; 21 requested (--no-oversample: lower --num-prompts, or leave it out "
+                + "to repeat prompts)", e.getMessage());
+        assertEquals(21, CustomDataset.load(f, null, 21, 7, false, null, true).size());
     }
 
     @Test

@@ -201,9 +201,16 @@ class ShareGptDatasetTest {
             fileOrder.add(words(5 + i, i * 5));
         }
         assertNotEquals(fileOrder, a);
+        // vLLM oversamples: 35 requests from 30 usable conversations repeat the first 5
+        List<String> over = prompts(ShareGptDataset.load(file, word, 35, null, 42, true, true));
+        assertEquals(a, over.subList(0, 30));
+        assertEquals(a.subList(0, 5), over.subList(30, 35));
+        assertEquals(file + " has only 30 usable conversations; 35 requested",
+                assertThrows(BenchException.class, () -> ShareGptDataset.load(file, word, 35, null, 42, true, false))
+                        .getMessage());
         // --disable-shuffle: the file's order, whatever the seed
-        assertEquals(fileOrder, prompts(ShareGptDataset.load(file, word, 30, null, 42, false)));
-        assertEquals(fileOrder.subList(0, 10), prompts(ShareGptDataset.load(file, word, 10, null, 7, false)));
+        assertEquals(fileOrder, prompts(ShareGptDataset.load(file, word, 30, null, 42, false, false)));
+        assertEquals(fileOrder.subList(0, 10), prompts(ShareGptDataset.load(file, word, 10, null, 7, false, false)));
         // fewer prompts are the first ones of the same shuffle
         assertEquals(a.subList(0, 10), prompts(ShareGptDataset.load(file, word, 10, null, 42)));
         assertEquals(0, ShareGptDataset.load(file, word, 0, null, 42).size());
