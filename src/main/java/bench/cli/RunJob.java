@@ -99,6 +99,7 @@ final class RunJob {
         String datasetName = dataset.name.toLowerCase(Locale.ROOT);
         checkDataset(datasetName);
         TokenizerLocator.Found tokenizer = tokenizer();
+        metadata(); // its syntax, before the run rather than at its end
         boolean ignoreEos = load.ignoreEos != null ? load.ignoreEos : datasetName.equals("random");
         String idPrefix = load.requestIdPrefix != null ? load.requestIdPrefix
                 : "bench-" + UUID.randomUUID().toString().substring(0, 8) + "-";
@@ -260,6 +261,8 @@ final class RunJob {
         atLeastOne(dataset.customOutputLen, "--custom-output-len");
         switch (name) {
             case "random" -> {
+                RandomDataset.check(load.numPrompts, dataset.inputLen, dataset.randomOutputLen(), dataset.rangeRatio,
+                        dataset.prefixLen);
                 if (dataset.path != null) {
                     // as vLLM: a file given with the random dataset is a mistake, not a file to ignore
                     throw new BenchException("--dataset-path is for sharegpt and custom; --dataset-name random makes "
@@ -526,6 +529,13 @@ final class RunJob {
         var a = c.putArray("args");
         bench.sweep.RunArgs.redactHeaders(args).forEach(a::add);
         ObjectNode meta = c.putObject("metadata");
+        metadata().forEach(meta::put);
+        return c;
+    }
+
+    /** --metadata KEY=VALUE pairs, in order. */
+    private Map<String, String> metadata() {
+        Map<String, String> meta = new java.util.LinkedHashMap<>();
         if (output.metadata != null) {
             for (String kv : output.metadata) {
                 int eq = kv.indexOf('=');
@@ -535,7 +545,7 @@ final class RunJob {
                 meta.put(kv.substring(0, eq), kv.substring(eq + 1));
             }
         }
-        return c;
+        return meta;
     }
 
     private static int positive(int v, String flag) {

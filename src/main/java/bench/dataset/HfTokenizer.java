@@ -46,6 +46,10 @@ public final class HfTokenizer implements TokenCodec {
         int[] vocabIds;
         try {
             vocabIds = vocabIds(new ObjectMapper().readTree(file.toFile()));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            var at = e.getLocation();
+            throw new BenchException(file + " is not a Hugging Face tokenizer.json: not valid JSON"
+                    + (at == null || at.getLineNr() < 1 ? "" : " (line " + at.getLineNr() + ")"), e);
         } catch (IOException e) {
             throw new BenchException("cannot read " + file + ": " + e.getMessage(), e);
         }

@@ -28,6 +28,23 @@ public final class RandomDataset implements SampleSource {
 
     public RandomDataset(TokenCodec codec, int size, int inputLen, int outputLen, double rangeRatio,
             int prefixLen, long seed) {
+        check(size, inputLen, outputLen, rangeRatio, prefixLen);
+        this.codec = codec;
+        this.size = size;
+        this.inputLen = inputLen;
+        this.outputLen = outputLen;
+        this.rangeRatio = rangeRatio;
+        this.seed = seed;
+        this.vocab = codec.samplableIds();
+        if (vocab.length == 0) {
+            throw new BenchException("the tokenizer has no ordinary tokens to sample from");
+        }
+        SplittableRandom prefixRandom = new SplittableRandom(seed ^ 0x5DEECE66DL);
+        this.prefixIds = randomIds(prefixRandom, prefixLen);
+    }
+
+    /** The parameters' checks, which the command runs before it talks to the server. */
+    public static void check(int size, int inputLen, int outputLen, double rangeRatio, int prefixLen) {
         if (size < 0) {
             throw new BenchException("--num-prompts must be >= 0");
         }
@@ -43,18 +60,6 @@ public final class RandomDataset implements SampleSource {
         if (prefixLen < 0) {
             throw new BenchException("--random-prefix-len must be >= 0");
         }
-        this.codec = codec;
-        this.size = size;
-        this.inputLen = inputLen;
-        this.outputLen = outputLen;
-        this.rangeRatio = rangeRatio;
-        this.seed = seed;
-        this.vocab = codec.samplableIds();
-        if (vocab.length == 0) {
-            throw new BenchException("the tokenizer has no ordinary tokens to sample from");
-        }
-        SplittableRandom prefixRandom = new SplittableRandom(seed ^ 0x5DEECE66DL);
-        this.prefixIds = randomIds(prefixRandom, prefixLen);
     }
 
     @Override
