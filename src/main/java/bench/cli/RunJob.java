@@ -83,7 +83,7 @@ final class RunJob {
     private record Checked(Endpoint endpoint, String path, RequestEncoder.Api api, Map<String, String> headers,
             double rate, List<Double> percentiles, List<Metric> shownMetrics, GoodputSlo goodput, ObjectNode extraBody,
             String datasetName, TokenizerLocator.Found tokenizer, boolean loraRoundRobin, boolean ignoreEos,
-            RunConfig config) {}
+            Map<String, String> metadata, RunConfig config) {}
 
     private Checked check() {
         Endpoint endpoint = target.endpoint();
@@ -99,7 +99,7 @@ final class RunJob {
         String datasetName = dataset.name.toLowerCase(Locale.ROOT);
         checkDataset(datasetName);
         TokenizerLocator.Found tokenizer = tokenizer();
-        metadata(); // its syntax, before the run rather than at its end
+        Map<String, String> metadata = metadata(); // its syntax, before the run rather than at its end
         boolean ignoreEos = load.ignoreEos != null ? load.ignoreEos : datasetName.equals("random");
         String idPrefix = load.requestIdPrefix != null ? load.requestIdPrefix
                 : "bench-" + UUID.randomUUID().toString().substring(0, 8) + "-";
@@ -112,7 +112,7 @@ final class RunJob {
             checkWritable(output.resultDir != null ? output.resultDir : Path.of("."));
         }
         return new Checked(endpoint, path, api, headers, rate, percentiles, shownMetrics, goodput, extraBody,
-                datasetName, tokenizer, load.loraRoundRobin(), ignoreEos, config);
+                datasetName, tokenizer, load.loraRoundRobin(), ignoreEos, metadata, config);
     }
 
     int run() {
@@ -172,7 +172,7 @@ final class RunJob {
                 Path resultFile = resultFile(label, modelId, rate, config);
                 RunInfo info = new RunInfo(backend, label, modelId, codec == null ? null : codec.id(),
                         endpoint.toString(), path, datasetName,
-                        configJson(config, model, datasetName, endpoint, path, headers, extraBody));
+                        configJson(checked, model));
                 Map<String, Double> metricsBefore = output.scrapeMetrics ? scrape(control) : null;
                 RunOutcome outcome = measure(endpoint, config, source, encoder, progress, resultFile, stop);
                 if (metricsBefore != null) {
@@ -447,11 +447,12 @@ final class RunJob {
         return Double.toString(v);
     }
 
-    private JsonNode configJson(RunConfig config, String model, String datasetName, Endpoint endpoint, String path,
-            Map<String, String> headers, ObjectNode extraBody) {
+    private JsonNode configJson(Checked checked, String model) {
+        RunConfig config = checked.config();
+        String datasetName = checked.datasetName();
         ObjectNode c = mapper.createObjectNode();
-        c.put("base_url", endpoint.toString());
-        c.put("endpoint", path);
+        c.put("base_url", checked.endpoint().toString());
+        c.put("endpoint", checked.path());
         c.put("model", model);
         if (target.servedModelName != null) {
             c.put("served_model_name", target.servedModelName);
@@ -459,10 +460,10 @@ final class RunJob {
         if (load.loraModules != null) {
             var lora = c.putArray("lora_modules");
             load.loraModules.forEach(lora::add);
-            c.put("lora_assignment", load.loraRoundRobin() ? "round-robin" : "random");
+            c.put("lora_assignment", checked.loraRoundRobin() ? "round-robin" : "random");
         }
         var hn = c.putArray("header_names");
-        headers.keySet().forEach(hn::add);
+        checked.headers().keySet().forEach(hn::add);
         c.put("dataset_name", dataset.name);
         c.put("dataset_path", dataset.path == null ? null : dataset.path.toString());
         c.put("input_len", dataset.inputLen);
@@ -504,7 +505,7 @@ final class RunJob {
         c.put("ignore_eos", config.ignoreEos());
         c.put("continuous_usage_stats", load.continuousUsage);
         // the client's event loop: epoll (called directly) or NIO's selector
-        c.put("client_io", bench.openai.StreamClient.ioFor(endpoint, bench.openai.StreamClient.Io.fromProperty()));
+        c.put("client_io", bench.openai.StreamClient.ioFor(checked.endpoint(), bench.openai.StreamClient.Io.fromProperty()));
         ObjectNode g = c.putObject("goodput");
         GoodputSlo slo = config.goodput();
         if (slo.ttftMs() != null) {
@@ -518,18 +519,18 @@ final class RunJob {
         }
         var p = c.putArray("percentiles");
         config.percentiles().forEach(p::add);
-        List<Metric> shown = load.percentileMetricList();
+        List<Metric> shown = checked.shownMetrics();
         if (shown != null) {
             var pm = c.putArray("percentile_metrics");
             shown.forEach(m -> pm.add(m.key()));
         }
-        c.set("extra_body", extraBody);
+        c.set("extra_body", checked.extraBody());
         c.put("request_id_prefix", config.requestIdPrefix());
         // the command line, so that a result says how it was made (bench sweep's resume compares it)
         var a = c.putArray("args");
         bench.sweep.RunArgs.redactHeaders(args).forEach(a::add);
         ObjectNode meta = c.putObject("metadata");
-        metadata().forEach(meta::put);
+        checked.metadata().forEach(meta::put);
         return c;
     }
 

@@ -5,7 +5,6 @@ import bench.BenchException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.BitSet;
 import java.util.Iterator;
@@ -29,12 +28,7 @@ public final class HfTokenizer implements TokenCodec {
 
     /** Loads {@code path}: a tokenizer.json file or a directory containing one. */
     public static HfTokenizer load(Path path) {
-        Path file = Files.isDirectory(path) ? path.resolve("tokenizer.json") : path;
-        if (!Files.isRegularFile(file)) {
-            throw new BenchException("no tokenizer.json at " + path
-                    + " (give a tokenizer.json file or a model directory containing one)");
-        }
-        return load(file, TokenizerLocator.tokenizerName(file));
+        return load(TokenizerLocator.locate(path.toString(), name -> null));
     }
 
     /** Loads what {@link TokenizerLocator} found. */

@@ -21,8 +21,7 @@ public record Plan(PlanConfig config, List<Group> groups, Router router, String 
         if (endpoint == null) {
             throw new IllegalArgumentException("a plan has an endpoint");
         }
-        List<String> groupRouters = groups.stream().map(Group::router).filter(Objects::nonNull).map(Router::url)
-                .toList();
+        List<String> groupRouters = routersOf(groups).stream().map(Router::url).toList();
         if (!groupRouters.isEmpty() && (router == null || !router.workers().equals(groupRouters))) {
             throw new IllegalArgumentException("the router of a plan with group routers routes to them");
         }
@@ -47,6 +46,10 @@ public record Plan(PlanConfig config, List<Group> groups, Router router, String 
 
     /** The groups' own routers, in group order; empty without two-level routing. */
     public List<Router> groupRouters() {
+        return routersOf(groups);
+    }
+
+    private static List<Router> routersOf(List<Group> groups) {
         return groups.stream().map(Group::router).filter(Objects::nonNull).toList();
     }
 }
