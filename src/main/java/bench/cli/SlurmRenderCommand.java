@@ -65,6 +65,12 @@ final class SlurmRenderCommand implements Callable<Integer> {
                     + "FI_EFA_USE_DEVICE_RDMA=1, FI_EFA_FORK_SAFE=1, ...) and over the environment.")
     List<String> env;
 
+    @Option(names = "--srun-arg", paramLabel = "OPTION",
+            description = "An option for every engine and router srun step (repeatable, one option each, written "
+                    + "--srun-arg=--gres=gpu:8), e.g. --gres=gpu:8, --cpus-per-task=96, --cpu-bind=none, --mpi=pmix; "
+                    + "for clusters whose steps get no GPUs or too few CPUs by default.")
+    List<String> srunArgs;
+
     @Option(names = "--out", paramLabel = "FILE", description = "Where to write the script (default: stdout).")
     Path out;
 
@@ -75,7 +81,7 @@ final class SlurmRenderCommand implements Callable<Integer> {
     public Integer call() {
         Plan p = Cli.usage(() -> Planner.plan(plan.config(parent.env())));
         LaunchOptions options = Cli.usage(() -> new LaunchOptions(runtime, image, containerMounts, readyTimeoutSec,
-                env == null ? List.of() : env.stream().map(LaunchOptions.EnvSetting::parse).toList()));
+                env == null ? List.of() : env.stream().map(LaunchOptions.EnvSetting::parse).toList(), srunArgs));
         String script = LaunchScript.render(p, options);
         var stdout = spec.commandLine().getOut();
         if (out == null || out.toString().equals("-")) {

@@ -16,12 +16,17 @@ import java.util.regex.Pattern;
  * @param containerMounts {@code SRC[:DST[:FLAGS]]} mounted into every container
  * @param readyTimeoutSec how long every engine and the router have to answer {@code /health}
  * @param env             NAME=VALUE settings fixed for every process (they win over defaults and the environment)
+ * @param srunArgs        extra options of every engine and router {@code srun} step, e.g. {@code --gres=gpu:8}
+ *                        or {@code --cpu-bind=none}, passed verbatim after the script's own
  */
 public record LaunchOptions(LaunchRuntime runtime, String image, List<String> containerMounts, int readyTimeoutSec,
-        List<EnvSetting> env) {
+        List<EnvSetting> env, List<String> srunArgs) {
     private static final Pattern NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
     /** Set by the script itself: overriding them would break it. */
     private static final Set<String> RESERVED = Set.of("BENCH_ENV_NAMES", "PATH", "HOME", "SLURM_JOB_ID");
+    /** srun options the script sets on every step itself (long and short names). */
+    private static final Set<String> SRUN_OWN = Set.of("--nodes", "-N", "--ntasks", "-n", "--nodelist", "-w",
+            "--overlap", "--export", "--container-image", "--container-mounts", "--ntasks-per-node", "--jobid");
 
     /** One {@code --env NAME=VALUE}. */
     public record EnvSetting(String name, String value) {
@@ -44,12 +49,18 @@ public record LaunchOptions(LaunchRuntime runtime, String image, List<String> co
         }
     }
 
+    public LaunchOptions(LaunchRuntime runtime, String image, List<String> containerMounts, int readyTimeoutSec,
+            List<EnvSetting> env) {
+        this(runtime, image, containerMounts, readyTimeoutSec, env, List.of());
+    }
+
     public LaunchOptions {
         if (runtime == null) {
             runtime = LaunchRuntime.BARE;
         }
         containerMounts = containerMounts == null ? List.of() : List.copyOf(containerMounts);
         env = env == null ? List.of() : List.copyOf(env);
+        srunArgs = srunArgs == null ? List.of() : List.copyOf(srunArgs);
         if (image != null && image.isBlank()) {
             image = null;
         }
@@ -73,11 +84,26 @@ public record LaunchOptions(LaunchRuntime runtime, String image, List<String> co
         if (readyTimeoutSec < 1) {
             throw new BenchException("--ready-timeout must be >= 1 second");
         }
+        for (String a : srunArgs) {
+            checkSrunArg(a);
+        }
         Set<String> names = new HashSet<>();
         for (EnvSetting e : env) {
             if (!names.add(e.name())) {
                 throw new BenchException("--env " + e.name() + " is given twice");
             }
+        }
+    }
+
+    private static void checkSrunArg(String arg) {
+        if (arg.isEmpty() || arg.charAt(0) != '-' || arg.chars().anyMatch(Character::isWhitespace)) {
+            throw new BenchException("bad --srun-arg '" + arg + "': expected one srun option such as --gres=gpu:8"
+                    + " (no spaces; give each option its own --srun-arg)");
+        }
+        String name = arg.startsWith("--") ? arg.split("=", 2)[0] : arg.substring(0, Math.min(2, arg.length()));
+        if (SRUN_OWN.contains(name)) {
+            throw new BenchException("--srun-arg " + name + " is set by the launch script itself"
+                    + " (one task on one node of the allocation per step)");
         }
     }
 

@@ -280,7 +280,11 @@ public final class LaunchScript {
                   local logfile="$LOG_DIR/$role-$host.log"%s
                 """.formatted(o.runtime() == LaunchRuntime.DOCKER ? " P_CONTAINER=()" : "",
                 o.runtime() == LaunchRuntime.DOCKER ? " name=\"$RUN_TAG-$role-$host\"\n  remote docker_run" : ""));
-        s.append("  srun --nodes=1 --ntasks=1 --nodelist=\"$host\" --overlap --export=ALL \\\n");
+        s.append("  srun --nodes=1 --ntasks=1 --nodelist=\"$host\" --overlap --export=ALL");
+        for (String a : o.srunArgs()) {
+            s.append(' ').append(Shell.quote(a));
+        }
+        s.append(" \\\n");
         if (o.runtime() == LaunchRuntime.PYXIS) {
             s.append("    --container-image=\"$IMAGE\"");
             if (!o.mountSpecs().isEmpty()) {

@@ -68,8 +68,11 @@ class LaunchScriptTest {
         LaunchOptions o = new LaunchOptions(rt, image, List.of("/fsx", "/scratch:/data:ro"), 60,
                 List.of(new LaunchOptions.EnvSetting("HF_TOKEN", "it's $secret"),
                         new LaunchOptions.EnvSetting("VLLM_NIXL_SIDE_CHANNEL_HOST", "10.0.0.1"),
-                        new LaunchOptions.EnvSetting("FI_PROVIDER", "tcp")));
+                        new LaunchOptions.EnvSetting("FI_PROVIDER", "tcp")),
+                List.of("--gres=gpu:8", "--cpu-bind=none", "--comment=it's"));
         String script = LaunchScript.render(Plans.plan(4, 2, 1, NASTY), o);
+        assertTrue(script.contains("--overlap --export=ALL --gres=gpu:8 --cpu-bind=none '--comment=it'\\''s' \\\n"),
+                "--srun-arg goes to every step, quoted: " + script);
         assertEquals("", shellcheck("other.sh", script));
         assertTrue(script.contains("export HF_TOKEN='it'\\''s $secret'\n"), script);
         assertTrue(script.contains("export FI_PROVIDER=tcp\n"), "--env replaces the default");
@@ -179,6 +182,15 @@ class LaunchScriptTest {
         assertEquals("--env X is given twice", assertThrows(BenchException.class,
                 () -> new LaunchOptions(LaunchRuntime.BARE, null, List.of(), 10, List.of(
                         LaunchOptions.EnvSetting.parse("X=1"), LaunchOptions.EnvSetting.parse("X=2")))).getMessage());
+        assertEquals("--srun-arg --nodelist is set by the launch script itself (one task on one node of the"
+                + " allocation per step)", assertThrows(BenchException.class, () -> new LaunchOptions(
+                        LaunchRuntime.BARE, null, List.of(), 10, List.of(), List.of("--nodelist=n1"))).getMessage());
+        assertTrue(assertThrows(BenchException.class, () -> new LaunchOptions(LaunchRuntime.BARE, null, List.of(), 10,
+                List.of(), List.of("-N2"))).getMessage().startsWith("--srun-arg -N is set by"));
+        assertTrue(assertThrows(BenchException.class, () -> new LaunchOptions(LaunchRuntime.BARE, null, List.of(), 10,
+                List.of(), List.of("--gres gpu:8"))).getMessage().startsWith("bad --srun-arg '--gres gpu:8'"));
+        assertTrue(assertThrows(BenchException.class, () -> new LaunchOptions(LaunchRuntime.BARE, null, List.of(), 10,
+                List.of(), List.of("gpu:8"))).getMessage().startsWith("bad --srun-arg 'gpu:8'"));
         assertEquals("--env PATH cannot be overridden", assertThrows(BenchException.class,
                 () -> LaunchOptions.EnvSetting.parse("PATH=/x")).getMessage());
     }
