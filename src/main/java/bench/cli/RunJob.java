@@ -44,6 +44,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The work behind {@code bench run}, apart from picocli: resolve the model and tokenizer,
@@ -134,7 +135,9 @@ final class RunJob {
         // Ctrl-C and SIGTERM (scancel, a job's time limit) stop the run from here on, and it
         // still writes what it measured; before the clock starts, that is nothing
         RunControl stop = new RunControl();
-        try (Signals signals = new Signals(() -> onSignal(stop), env.handleSignals());
+        // the exit status of the first signal: 130 for Ctrl-C, 143 for SIGTERM
+        AtomicInteger stoppedBy = new AtomicInteger(Cli.EXIT_INTERRUPTED);
+        try (Signals signals = new Signals(status -> onSignal(stop, stoppedBy, status), env.handleSignals());
                 ControlClient control = new ControlClient(endpoint, headers, CONTROL_TIMEOUT, target.insecure)) {
             if (!config.readyTimeout().isZero()) {
                 // every server call waits for the server, not only the first request
@@ -143,7 +146,7 @@ final class RunJob {
                                 + " to answer /v1/models..."));
                 if (stop.stopRequested()) {
                     throw new BenchException("interrupted while waiting for " + endpoint + ": nothing was measured",
-                            Cli.EXIT_INTERRUPTED, null);
+                            stoppedBy.get(), null);
                 }
                 if (!up) {
                     throw new BenchException(endpoint + " did not answer /v1/models within --ready-check-timeout-sec "
@@ -186,7 +189,7 @@ final class RunJob {
                     write(resultFile, ResultJson.toJsonString(result), output.appendResult);
                     err.println("Result written to " + resultFile);
                 }
-                return exitCode(result);
+                return exitCode(result, stoppedBy.get());
             }
         }
     }
@@ -199,7 +202,11 @@ final class RunJob {
         }
     }
 
-    private void onSignal(RunControl control) {
+    private void onSignal(RunControl control, AtomicInteger stoppedBy, int status) {
+        // set before the stop is seen, so the run's exit status is the first signal's
+        if (!control.stopRequested()) {
+            stoppedBy.set(status);
+        }
         int n = control.requestStop();
         if (n == 1) {
             err.println();
@@ -224,11 +231,12 @@ final class RunJob {
         }
     }
 
-    private int exitCode(RunResult r) {
+    /** @param interruptedStatus the exit status of an interrupted run: that of the signal that stopped it */
+    private int exitCode(RunResult r, int interruptedStatus) {
         if (r.interrupted()) {
             err.println("bench: run interrupted: " + r.completed() + " completed, " + r.failed() + " failed, "
                     + r.notSent() + " not sent");
-            return Cli.EXIT_INTERRUPTED;
+            return interruptedStatus;
         }
         if (r.completed() == 0) {
             err.println("bench: error: no request succeeded (" + r.failed() + " failed"

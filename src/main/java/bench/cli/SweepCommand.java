@@ -46,7 +46,7 @@ import picocli.CommandLine.Spec;
             "Example: bench sweep --base-url http://10.0.0.12:8010 --experiment exp1 --label pd_1p3d "
                     + "--suite prefill-decode -- --num-prompts 1024 --max-concurrency 256",
             "Exit status: 0 when every point is done, 1 when some failed (the others still run), 2 for bad "
-                    + "input, 130 when interrupted."})
+                    + "input, 130 when interrupted by Ctrl-C, 143 by SIGTERM."})
 final class SweepCommand implements Callable<Integer> {
     @ParentCommand
     BenchCommand parent;
