@@ -109,7 +109,7 @@ final class RunJob {
                 load.numWarmups, seconds(load.requestTimeoutSeconds, "--request-timeout"), INTERRUPT_GRACE,
                 Duration.ofSeconds(load.readyCheckTimeoutSeconds), dataset.seed, ignoreEos, goodput, percentiles,
                 idPrefix);
-        if (output.saveResult || output.saveDetailed || output.appendResult) {
+        if (output.saves()) {
             checkWritable(output.resultDir != null ? output.resultDir : Path.of("."));
         }
         return new Checked(endpoint, path, api, headers, rate, percentiles, shownMetrics, goodput, extraBody,
@@ -119,6 +119,12 @@ final class RunJob {
     int run() {
         // everything that can be checked without the network, first
         Checked checked = Cli.usage(this::check);
+        String unsaved = output.unsavedWarning();
+        if (unsaved != null) {
+            // before the run, so that a long run can be stopped and started again with --save-result
+            err.println(unsaved);
+            err.flush();
+        }
         Endpoint endpoint = checked.endpoint();
         String path = checked.path();
         RequestEncoder.Api api = checked.api();
@@ -419,7 +425,7 @@ final class RunJob {
     }
 
     private Path resultFile(String label, String model, double rate, RunConfig config) {
-        if (!output.saveResult && !output.saveDetailed && !output.appendResult) {
+        if (!output.saves()) {
             return null;
         }
         String name = output.resultFilename;

@@ -1,6 +1,7 @@
 package bench.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import bench.mock.MockConfig;
@@ -57,6 +58,7 @@ class RunMockIT {
                 "--num-prompts", "200", "--max-concurrency", "32", "--seed", "1", "--save-result",
                 "--result-dir", dir.toString(), "--no-progress");
         assertEquals(0, r.exitCode(), r.err());
+        assertFalse(r.err().contains("without --save-result"), r.err());
         assertTrue(r.out().contains("Successful requests:                     200"), r.out());
         assertTrue(r.out().contains("Total generated tokens:                  12800"), r.out());
         JsonNode j = onlyResult(dir);
@@ -87,6 +89,26 @@ class RunMockIT {
         assertTrue(j.get("mean_queue_ms").asDouble() > 100, "queue " + j.get("mean_queue_ms"));
         assertTrue(j.get("histograms").get("ttft").asText().length() > 20);
         assertEquals(1, j.get("config").get("seed").asInt());
+    }
+
+    /** As in vLLM, --result-dir and --result-filename alone save nothing; bench says so, once, before the run. */
+    @Test
+    void resultFlagsWithoutSaveResultWarnAndWriteNothing() throws IOException {
+        Path dir = tmp.resolve("unsaved");
+        CliRunner.Result r = CliRunner.run("run", "--base-url", url, "--input-len", "8", "--output-len", "4",
+                "--num-prompts", "4", "--result-dir", dir.toString(), "--result-filename", "r.json", "--no-progress");
+        assertEquals(0, r.exitCode(), r.err());
+        List<String> warnings = r.err().lines().filter(l -> l.contains("warning")).toList();
+        assertEquals(List.of("bench: warning: --result-dir and --result-filename without --save-result: the result "
+                + "is not saved"), warnings, r.err());
+        assertTrue(r.out().contains("Successful requests:                     4"), r.out());
+        assertFalse(Files.exists(dir), "nothing is written: " + dir);
+
+        CliRunner.Result one = CliRunner.run("run", "--base-url", url, "--input-len", "8", "--output-len", "4",
+                "--num-prompts", "4", "--result-filename", "r.json", "--no-progress");
+        assertEquals(0, one.exitCode(), one.err());
+        assertTrue(one.err().contains("bench: warning: --result-filename without --save-result"), one.err());
+        assertFalse(Files.exists(Path.of("r.json")), "nothing is written in the working directory");
     }
 
     @Test
