@@ -1,6 +1,7 @@
 package bench.cli;
 
 import bench.BenchException;
+import bench.BenchVersion;
 import bench.dataset.CustomDataset;
 import bench.dataset.HfTokenizer;
 import bench.dataset.MaterializedSource;
@@ -179,7 +180,7 @@ final class RunJob {
                 String backend = api == RequestEncoder.Api.CHAT ? "openai-chat" : "openai";
                 String label = output.label != null ? output.label : backend;
                 Path resultFile = resultFile(label, modelId, rate, config);
-                RunInfo info = new RunInfo(backend, label, modelId, codec == null ? null : codec.id(),
+                RunInfo info = new RunInfo(BenchVersion.get(), backend, label, modelId, codec == null ? null : codec.id(),
                         endpoint.toString(), path, datasetName,
                         configJson(checked, model));
                 Map<String, Double> metricsBefore = output.scrapeMetrics ? scrape(control) : null;

@@ -28,6 +28,7 @@ public final class ResultJson {
         ObjectNode o = MAPPER.createObjectNode();
         RunInfo info = r.info();
         o.put("schema_version", r.schemaVersion());
+        o.put("bench_version", info.benchVersion());
         o.put("date", r.date());
         o.put("backend", info.backend());
         o.put("endpoint_type", info.backend());

@@ -5,8 +5,15 @@ import com.fasterxml.jackson.databind.JsonNode;
 /**
  * What was run, for the result file: names and the full configuration.
  *
+ * @param benchVersion the version of bench that ran it ({@link bench.BenchVersion})
  * @param backend      {@code openai} or {@code openai-chat}, as vLLM names endpoint types
  * @param config       every option of the run, as JSON (secrets removed)
  */
-public record RunInfo(String backend, String label, String modelId, String tokenizerId, String baseUrl,
-        String endpointPath, String datasetName, JsonNode config) {}
+public record RunInfo(String benchVersion, String backend, String label, String modelId, String tokenizerId,
+        String baseUrl, String endpointPath, String datasetName, JsonNode config) {
+    public RunInfo {
+        if (benchVersion == null || benchVersion.isBlank()) {
+            throw new IllegalArgumentException("benchVersion is required");
+        }
+    }
+}

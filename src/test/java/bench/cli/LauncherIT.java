@@ -63,6 +63,14 @@ class LauncherIT {
         assertTrue(out.startsWith("bench 0."), out);
     }
 
+    /** What {@code bench --version} prints. */
+    private static String version() throws Exception {
+        Process p = new ProcessBuilder(ROOT.resolve("bench").toString(), "--version").redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+        assertEquals(0, p.waitFor(), out);
+        return out;
+    }
+
     @Test
     void finderExplainsWhenNoRuntimeIsGoodEnough() throws Exception {
         Process p = new ProcessBuilder(ROOT.resolve("src/main/sh/java-home.sh").toString(), "--min", "999")
@@ -95,6 +103,8 @@ class LauncherIT {
         assertTrue(stopSeconds < 10, "stopping took " + stopSeconds + " s");
         JsonNode j = new ObjectMapper().readTree(results.resolve("r.json").toFile());
         assertTrue(j.get("interrupted").asBoolean());
+        // the jar's version, as bench --version prints it
+        assertEquals(version(), "bench " + j.get("bench_version").asText());
         int completed = j.get("completed").asInt();
         int failed = j.get("failed").asInt();
         int notSent = j.get("not_sent").asInt();

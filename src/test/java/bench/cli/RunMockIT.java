@@ -75,6 +75,7 @@ class RunMockIT {
         assertEquals(32, j.get("max_concurrent_requests").asInt());
         assertEquals("inf", j.get("request_rate").asText());
         assertEquals(1, j.get("schema_version").asInt());
+        assertEquals(bench.BenchVersion.get(), j.get("bench_version").asText());
         double ttft = j.get("mean_ttft_ms").asDouble();
         double itl = j.get("mean_itl_ms").asDouble();
         double tpot = j.get("mean_tpot_ms").asDouble();

@@ -109,7 +109,7 @@ final class PlotFixtures {
         meta.put("sweep", p.sweep());
         meta.put("point", p.name());
         meta.put("run", Integer.toString(p.run()));
-        RunInfo info = new RunInfo("openai", label, "m", "m", "http://127.0.0.1:1", "/v1/completions", "random",
+        RunInfo info = new RunInfo("0.1.0-test", "openai", label, "m", "m", "http://127.0.0.1:1", "/v1/completions", "random",
                 config);
         double rate = Axis.numeric(p.settings().getOrDefault(Axis.REQUEST_RATE, "inf"));
         RunResult r = Summarizer.summarize(info, outcome, PROMPTS, rate, 1.0, mc == null ? 0 : Integer.parseInt(mc),

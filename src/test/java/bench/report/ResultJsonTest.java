@@ -50,7 +50,7 @@ class ResultJsonTest {
                 0, false,
                 400_000_000L, 20, 5, 18, lag(), 12, null, 0.4);
         ObjectMapper mapper = new ObjectMapper();
-        RunInfo info = new RunInfo("openai", "dp", "org/model", "org/model (server /tokenize)",
+        RunInfo info = new RunInfo("0.1.0-test", "openai", "dp", "org/model", "org/model (server /tokenize)",
                 "http://127.0.0.1:8000", "/v1/completions", "random",
                 mapper.createObjectNode().put("seed", 1).put("num_prompts", 4));
         return Summarizer.summarize(info, outcome, 4, rate, 1.0, maxConcurrency == null ? 0 : maxConcurrency,
