@@ -181,7 +181,7 @@ final class RunJob {
                 String label = output.label != null ? output.label : backend;
                 Path resultFile = resultFile(label, modelId, rate, config);
                 RunInfo info = new RunInfo(BenchVersion.get(), backend, label, modelId, codec == null ? null : codec.id(),
-                        endpoint.toString(), path, datasetName,
+                        endpoint.toString(), path, datasetName, config.rampUp(),
                         configJson(checked, model));
                 Map<String, Double> metricsBefore = output.scrapeMetrics ? scrape(control) : null;
                 RunOutcome outcome = measure(endpoint, config, source, encoder, progress, resultFile, stop);
@@ -435,7 +435,7 @@ final class RunJob {
             String date = java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")
                     .format(env.clock().instant().atZone(env.zone()));
             String rateText = config.rampUp() != null
-                    ? "ramp-up-" + config.rampUp().strategy().name().toLowerCase(Locale.ROOT) + "-"
+                    ? "ramp-up-" + config.rampUp().strategyName() + "-"
                             + pyFloat(config.rampUp().startRps()) + "qps-" + pyFloat(config.rampUp().endRps()) + "qps"
                     : pyFloat(rate) + "qps";
             name = label + "-" + rateText + (config.maxConcurrency() > 0 ? "-concurrency" + config.maxConcurrency() : "")
@@ -505,7 +505,7 @@ final class RunJob {
         }
         c.put("burstiness", config.burstiness());
         if (config.rampUp() != null) {
-            c.put("ramp_up_strategy", config.rampUp().strategy().name().toLowerCase(Locale.ROOT));
+            c.put("ramp_up_strategy", config.rampUp().strategyName());
             c.put("ramp_up_start_rps", config.rampUp().startRps());
             c.put("ramp_up_end_rps", config.rampUp().endRps());
         }

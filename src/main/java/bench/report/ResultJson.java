@@ -1,5 +1,6 @@
 package bench.report;
 
+import bench.load.RampUp;
 import bench.metrics.FailedRequest;
 import bench.metrics.LatencySummary;
 import bench.metrics.Metric;
@@ -45,6 +46,13 @@ public final class ResultJson {
             o.putNull("max_concurrency");
         } else {
             o.put("max_concurrency", r.maxConcurrency());
+        }
+        RampUp ramp = info.rampUp();
+        if (ramp != null) {
+            // top-level as vLLM writes them (and in config, as before)
+            o.put("ramp_up_strategy", ramp.strategyName());
+            o.put("ramp_up_start_rps", ramp.startRps());
+            o.put("ramp_up_end_rps", ramp.endRps());
         }
         o.put("duration", r.durationSeconds());
         o.put("completed", r.completed());

@@ -92,6 +92,25 @@ class RunMockIT {
         assertEquals(1, j.get("config").get("seed").asInt());
     }
 
+    /** A ramp-up run: its ramp top-level in the result as vLLM writes it, still in config, and in the summary. */
+    @Test
+    void rampUpIsTopLevelInTheResultAndInTheSummary() throws IOException {
+        Path dir = tmp.resolve("ramp");
+        CliRunner.Result r = CliRunner.run("run", "--base-url", url, "--input-len", "8", "--output-len", "4",
+                "--num-prompts", "10", "--ramp-up-strategy", "linear", "--ramp-up-start-rps", "20",
+                "--ramp-up-end-rps", "200", "--save-result", "--result-dir", dir.toString(), "--result-filename", "r.json",
+                "--no-progress");
+        assertEquals(0, r.exitCode(), r.err());
+        assertTrue(r.out().contains("Request rate configured (RPS):           ramp-up linear 20.00 -> 200.00"),
+                r.out());
+        JsonNode j = JSON.readTree(dir.resolve("r.json").toFile());
+        assertEquals("linear", j.get("ramp_up_strategy").asText());
+        assertEquals(20.0, j.get("ramp_up_start_rps").asDouble());
+        assertEquals(200.0, j.get("ramp_up_end_rps").asDouble());
+        assertEquals("linear", j.get("config").get("ramp_up_strategy").asText());
+        assertEquals(200.0, j.get("config").get("ramp_up_end_rps").asDouble());
+    }
+
     /** As in vLLM, --result-dir and --result-filename alone save nothing; bench says so, once, before the run. */
     @Test
     void resultFlagsWithoutSaveResultWarnAndWriteNothing() throws IOException {

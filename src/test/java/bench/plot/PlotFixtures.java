@@ -110,7 +110,7 @@ final class PlotFixtures {
         meta.put("point", p.name());
         meta.put("run", Integer.toString(p.run()));
         RunInfo info = new RunInfo("0.1.0-test", "openai", label, "m", "m", "http://127.0.0.1:1", "/v1/completions", "random",
-                config);
+                null, config);
         double rate = Axis.numeric(p.settings().getOrDefault(Axis.REQUEST_RATE, "inf"));
         RunResult r = Summarizer.summarize(info, outcome, PROMPTS, rate, 1.0, mc == null ? 0 : Integer.parseInt(mc),
                 false, List.of(50.0, 90.0, 99.0), ZoneOffset.UTC);

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import bench.Golden;
+import bench.load.RampUp;
 import bench.load.RunOutcome;
 import bench.metrics.FailedRequest;
 import bench.metrics.LatencyRecorder;
@@ -29,6 +30,10 @@ class ResultJsonTest {
     }
 
     static RunResult sample(double rate, Integer maxConcurrency, boolean goodput) {
+        return sample(rate, maxConcurrency, goodput, null);
+    }
+
+    static RunResult sample(double rate, Integer maxConcurrency, boolean goodput, RampUp rampUp) {
         RunMetrics m = new RunMetrics();
         // three successful requests: TTFT 50/52/54 ms, ITL 10 ms, E2E 100/102/104 ms
         for (int i = 0; i < 3; i++) {
@@ -51,7 +56,7 @@ class ResultJsonTest {
                 400_000_000L, 20, 5, 18, lag(), 12, null, 0.4);
         ObjectMapper mapper = new ObjectMapper();
         RunInfo info = new RunInfo("0.1.0-test", "openai", "dp", "org/model", "org/model (server /tokenize)",
-                "http://127.0.0.1:8000", "/v1/completions", "random",
+                "http://127.0.0.1:8000", "/v1/completions", "random", rampUp,
                 mapper.createObjectNode().put("seed", 1).put("num_prompts", 4));
         return Summarizer.summarize(info, outcome, 4, rate, 1.0, maxConcurrency == null ? 0 : maxConcurrency,
                 goodput, List.of(50.0, 90.0, 99.0), ZoneOffset.UTC);
@@ -113,6 +118,26 @@ class ResultJsonTest {
             keys.add(it.next());
         }
         assertTrue(keys.indexOf("schema_version") == 0, keys.toString());
+    }
+
+    /** A ramp is written top-level as vLLM writes it, and the summary says it replaced the rate. */
+    @Test
+    void aRampUpIsTopLevelAndInTheSummary() throws Exception {
+        RunResult ramped = sample(Double.POSITIVE_INFINITY, null, false, new RampUp(RampUp.Strategy.LINEAR, 1, 10));
+        JsonNode j = new ObjectMapper().readTree(ResultJson.toJsonString(ramped));
+        assertEquals("linear", j.get("ramp_up_strategy").asText());
+        assertEquals(1.0, j.get("ramp_up_start_rps").asDouble());
+        assertEquals(10.0, j.get("ramp_up_end_rps").asDouble());
+        String table = SummaryTable.render(ramped);
+        assertTrue(table.contains("Request rate configured (RPS):           ramp-up linear 1.00 -> 10.00\n"), table);
+        assertTrue(table.contains("Request rate achieved (RPS):             2.50\n"), table);
+
+        RunResult flat = sample(2.0, 8, true);
+        JsonNode k = new ObjectMapper().readTree(ResultJson.toJsonString(flat));
+        for (String key : List.of("ramp_up_strategy", "ramp_up_start_rps", "ramp_up_end_rps")) {
+            assertFalse(k.has(key), key + " without a ramp");
+        }
+        assertFalse(SummaryTable.render(flat).contains("ramp-up"));
     }
 
     @Test
