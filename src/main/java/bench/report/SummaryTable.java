@@ -94,7 +94,7 @@ public final class SummaryTable {
         if (r.maxConcurrency() != null) {
             shown.add(Metric.QUEUE);
         }
-        if (!Double.isInfinite(r.requestRate()) || r.maxConcurrency() != null) {
+        if (!Double.isInfinite(r.requestRate()) || r.info().rampUp() != null || r.maxConcurrency() != null) {
             shown.add(Metric.TTFT_INTENDED);
         }
         return shown;

@@ -128,7 +128,10 @@ class ResultJsonTest {
         assertEquals("linear", j.get("ramp_up_strategy").asText());
         assertEquals(1.0, j.get("ramp_up_start_rps").asDouble());
         assertEquals(10.0, j.get("ramp_up_end_rps").asDouble());
+        // a ramp schedules the sends as a finite rate does: an offered rate, TTFT from the intended send
+        assertEquals(4 / 1.5, j.get("offered_request_rate").asDouble(), 1e-9);
         String table = SummaryTable.render(ramped);
+        assertTrue(table.contains("Mean TTFT from intended (ms):"), table);
         assertTrue(table.contains("Request rate configured (RPS):           ramp-up linear 1.00 -> 10.00\n"), table);
         assertTrue(table.contains("Request rate achieved (RPS):             2.50\n"), table);
 
