@@ -181,7 +181,7 @@ final class RunJob {
                 String label = output.label != null ? output.label : backend;
                 Path resultFile = resultFile(label, modelId, rate, config);
                 RunInfo info = new RunInfo(BenchVersion.get(), backend, label, modelId, codec == null ? null : codec.id(),
-                        endpoint.toString(), path, datasetName, config.rampUp(),
+                        endpoint.toString(), path, datasetName, config.rampUp(), checked.metadata(),
                         configJson(checked, model));
                 Map<String, Double> metricsBefore = output.scrapeMetrics ? scrape(control) : null;
                 RunOutcome outcome = measure(endpoint, config, source, encoder, progress, resultFile, stop);
@@ -558,7 +558,13 @@ final class RunJob {
                 if (eq <= 0) {
                     throw new BenchException("bad --metadata '" + kv + "': expected KEY=VALUE");
                 }
-                meta.put(kv.substring(0, eq), kv.substring(eq + 1));
+                String key = kv.substring(0, eq);
+                if (ResultJson.isResultKey(key)) {
+                    // metadata goes top-level in the result, as in vLLM: it may not replace a figure
+                    throw new BenchException("bad --metadata '" + kv + "': '" + key + "' is a key of the result; "
+                            + "use another name");
+                }
+                meta.put(key, kv.substring(eq + 1));
             }
         }
         return meta;

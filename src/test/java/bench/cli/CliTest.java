@@ -112,6 +112,8 @@ class CliTest {
         "run --base-url http://127.0.0.1:9 --random-range-ratio 1.0 | 2 | --random-range-ratio must be in [0, 1)",
         "run --base-url http://127.0.0.1:9 --random-prefix-len -1 | 2 | --random-prefix-len must be >= 0",
         "run --base-url http://127.0.0.1:9 --metadata novalue | 2 | bad --metadata 'novalue': expected KEY=VALUE",
+        "run --base-url http://127.0.0.1:9 --metadata team=a date=x | 2 | bad --metadata 'date=x': 'date' is a key of the result; use another name",
+        "run --base-url http://127.0.0.1:9 --metadata p99_ttft_ms=1 | 2 | bad --metadata 'p99_ttft_ms=1': 'p99_ttft_ms' is a key of the result",
         "run --base-url http://127.0.0.1:9 --model m --tokenizer README.md | 1 | README.md is not a Hugging Face tokenizer.json: not valid JSON (line 1)",
         "run --base-url http://127.0.0.1:9 --dataset-name custom --dataset-path pom.xml --custom-output-len -1 | 2 | --custom-output-len must be >= 1, not -1",
         "run --base-url http://127.0.0.1:9 --percentile-metrics ttft,ttfb | 2 | unknown --percentile-metrics name 'ttfb'",

@@ -111,6 +111,20 @@ class RunMockIT {
         assertEquals(200.0, j.get("config").get("ramp_up_end_rps").asDouble());
     }
 
+    /** --metadata pairs are top-level in the result, as vLLM writes them, and still in config.metadata. */
+    @Test
+    void metadataIsTopLevelInTheResult() throws IOException {
+        Path dir = tmp.resolve("meta");
+        CliRunner.Result r = CliRunner.run("run", "--base-url", url, "--input-len", "8", "--output-len", "4",
+                "--num-prompts", "4", "--metadata", "team=infra", "note=a=b", "--save-result", "--result-dir",
+                dir.toString(), "--result-filename", "r.json", "--no-progress");
+        assertEquals(0, r.exitCode(), r.err());
+        JsonNode j = JSON.readTree(dir.resolve("r.json").toFile());
+        assertEquals("infra", j.get("team").asText());
+        assertEquals("a=b", j.get("note").asText());
+        assertEquals("infra", j.get("config").get("metadata").get("team").asText());
+    }
+
     /** As in vLLM, --result-dir and --result-filename alone save nothing; bench says so, once, before the run. */
     @Test
     void resultFlagsWithoutSaveResultWarnAndWriteNothing() throws IOException {
