@@ -16,8 +16,8 @@ public final class Cli {
     public static final int EXIT_USAGE = 2;
     /** Exit code for an internal error (a bug). */
     public static final int EXIT_INTERNAL = 70;
-    /** Exit code when stopped by Ctrl-C. */
-    public static final int EXIT_INTERRUPTED = 130;
+    /** Exit code when stopped by Ctrl-C; SIGTERM gives {@link bench.ExitStatus#TERMINATED}. */
+    public static final int EXIT_INTERRUPTED = bench.ExitStatus.INTERRUPTED;
 
     private Cli() {}
 

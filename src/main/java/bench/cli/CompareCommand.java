@@ -46,7 +46,9 @@ final class CompareCommand implements Callable<Integer> {
         PrintWriter o = spec.commandLine().getOut();
         ResultLoader.Loaded loaded = ResultLoader.load(dirs);
         noResults(loaded);
-        CompareTable t = CompareTable.build(ResultTable.of(loaded.records()), baseline);
+        // a --baseline that names none of the labels read is bad input
+        ResultTable table = ResultTable.of(loaded.records());
+        CompareTable t = Cli.usage(() -> CompareTable.build(table, baseline));
         if (!loaded.skipped().isEmpty()) {
             // the table is the output; what was left out goes to stderr
             report(spec.commandLine().getErr(), loaded);

@@ -212,7 +212,7 @@ final class MockCommand implements Callable<Integer> {
         SelfWarmup.run();
         JitSettle.await();
         try (MockServer server = new MockServer(config).start();
-                Signals signals = new Signals(() -> new Thread(server::close).start(), parent.env().handleSignals())) {
+                Signals signals = new Signals(status -> new Thread(server::close).start(), parent.env().handleSignals())) {
             var out = spec.commandLine().getOut();
             out.printf("bench mock: serving %s on http://%s:%d (%s)%n", model, host, server.port(), describe(config));
             out.flush();

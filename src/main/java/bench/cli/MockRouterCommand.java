@@ -135,7 +135,7 @@ final class MockRouterCommand implements Callable<Integer> {
         }
         CountDownLatch stop = new CountDownLatch(1);
         try (MockRouter router = new MockRouter(config).start();
-                Signals signals = new Signals(stop::countDown, parent.parent.env().handleSignals())) {
+                Signals signals = new Signals(status -> stop.countDown(), parent.parent.env().handleSignals())) {
             out.printf("bench mock router (test stand-in): %s on http://%s:%d -> %s%n", policy, host, router.port(),
                     pd ? "prefill " + prefill + ", decode " + decode : workers);
             out.flush();

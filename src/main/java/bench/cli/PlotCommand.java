@@ -62,13 +62,13 @@ final class PlotCommand implements Callable<Integer> {
     public Integer call() {
         Headless.ensure();
         PrintWriter o = spec.commandLine().getOut();
-        Stat s = Stat.parse(stat);
+        Stat s = Cli.usage(() -> Stat.parse(stat));
         List<ChartRenderer.Format> fmts = new ArrayList<>();
         for (String f : formats) {
             ChartRenderer.Format fmt = switch (f.trim().toLowerCase(Locale.ROOT)) {
                 case "png" -> ChartRenderer.Format.PNG;
                 case "svg" -> ChartRenderer.Format.SVG;
-                default -> throw new BenchException("bad --format '" + f + "': png or svg");
+                default -> throw new BenchException("bad --format '" + f + "': png or svg", Cli.EXIT_USAGE, null);
             };
             if (!fmts.contains(fmt)) {
                 fmts.add(fmt);

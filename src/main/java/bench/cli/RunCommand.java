@@ -17,7 +17,8 @@ import picocli.CommandLine.Spec;
             "Drive an OpenAI-compatible server with streaming completions and measure TTFT, ITL, TPOT, "
                     + "E2E latency and throughput. Flags follow 'vllm bench serve'.",
             "Exit status: 0 when every request succeeded, 1 when some failed or none succeeded, "
-                    + "2 for bad input, 130 when interrupted (the result is still written)."})
+                    + "2 for bad input, 130 when interrupted by Ctrl-C and 143 by SIGTERM (the result is still "
+                    + "written)."})
 final class RunCommand implements Callable<Integer> {
     @ParentCommand
     BenchCommand parent;

@@ -1,6 +1,7 @@
 package bench.cli;
 
 import bench.BenchException;
+import bench.BenchVersion;
 import bench.dataset.CustomDataset;
 import bench.dataset.HfTokenizer;
 import bench.dataset.MaterializedSource;
@@ -44,6 +45,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The work behind {@code bench run}, apart from picocli: resolve the model and tokenizer,
@@ -108,7 +110,7 @@ final class RunJob {
                 load.numWarmups, seconds(load.requestTimeoutSeconds, "--request-timeout"), INTERRUPT_GRACE,
                 Duration.ofSeconds(load.readyCheckTimeoutSeconds), dataset.seed, ignoreEos, goodput, percentiles,
                 idPrefix);
-        if (output.saveResult || output.saveDetailed || output.appendResult) {
+        if (output.saves()) {
             checkWritable(output.resultDir != null ? output.resultDir : Path.of("."));
         }
         return new Checked(endpoint, path, api, headers, rate, percentiles, shownMetrics, goodput, extraBody,
@@ -118,6 +120,12 @@ final class RunJob {
     int run() {
         // everything that can be checked without the network, first
         Checked checked = Cli.usage(this::check);
+        String unsaved = output.unsavedWarning();
+        if (unsaved != null) {
+            // before the run, so that a long run can be stopped and started again with --save-result
+            err.println(unsaved);
+            err.flush();
+        }
         Endpoint endpoint = checked.endpoint();
         String path = checked.path();
         RequestEncoder.Api api = checked.api();
@@ -134,7 +142,9 @@ final class RunJob {
         // Ctrl-C and SIGTERM (scancel, a job's time limit) stop the run from here on, and it
         // still writes what it measured; before the clock starts, that is nothing
         RunControl stop = new RunControl();
-        try (Signals signals = new Signals(() -> onSignal(stop), env.handleSignals());
+        // the exit status of the first signal: 130 for Ctrl-C, 143 for SIGTERM
+        AtomicInteger stoppedBy = new AtomicInteger(Cli.EXIT_INTERRUPTED);
+        try (Signals signals = new Signals(status -> onSignal(stop, stoppedBy, status), env.handleSignals());
                 ControlClient control = new ControlClient(endpoint, headers, CONTROL_TIMEOUT, target.insecure)) {
             if (!config.readyTimeout().isZero()) {
                 // every server call waits for the server, not only the first request
@@ -143,7 +153,7 @@ final class RunJob {
                                 + " to answer /v1/models..."));
                 if (stop.stopRequested()) {
                     throw new BenchException("interrupted while waiting for " + endpoint + ": nothing was measured",
-                            Cli.EXIT_INTERRUPTED, null);
+                            stoppedBy.get(), null);
                 }
                 if (!up) {
                     throw new BenchException(endpoint + " did not answer /v1/models within --ready-check-timeout-sec "
@@ -170,8 +180,8 @@ final class RunJob {
                 String backend = api == RequestEncoder.Api.CHAT ? "openai-chat" : "openai";
                 String label = output.label != null ? output.label : backend;
                 Path resultFile = resultFile(label, modelId, rate, config);
-                RunInfo info = new RunInfo(backend, label, modelId, codec == null ? null : codec.id(),
-                        endpoint.toString(), path, datasetName,
+                RunInfo info = new RunInfo(BenchVersion.get(), backend, label, modelId, codec == null ? null : codec.id(),
+                        endpoint.toString(), path, datasetName, config.rampUp(), checked.metadata(),
                         configJson(checked, model));
                 Map<String, Double> metricsBefore = output.scrapeMetrics ? scrape(control) : null;
                 RunOutcome outcome = measure(endpoint, config, source, encoder, progress, resultFile, stop);
@@ -186,7 +196,7 @@ final class RunJob {
                     write(resultFile, ResultJson.toJsonString(result), output.appendResult);
                     err.println("Result written to " + resultFile);
                 }
-                return exitCode(result);
+                return exitCode(result, stoppedBy.get());
             }
         }
     }
@@ -199,7 +209,11 @@ final class RunJob {
         }
     }
 
-    private void onSignal(RunControl control) {
+    private void onSignal(RunControl control, AtomicInteger stoppedBy, int status) {
+        // set before the stop is seen, so the run's exit status is the first signal's
+        if (!control.stopRequested()) {
+            stoppedBy.set(status);
+        }
         int n = control.requestStop();
         if (n == 1) {
             err.println();
@@ -224,11 +238,12 @@ final class RunJob {
         }
     }
 
-    private int exitCode(RunResult r) {
+    /** @param interruptedStatus the exit status of an interrupted run: that of the signal that stopped it */
+    private int exitCode(RunResult r, int interruptedStatus) {
         if (r.interrupted()) {
             err.println("bench: run interrupted: " + r.completed() + " completed, " + r.failed() + " failed, "
                     + r.notSent() + " not sent");
-            return Cli.EXIT_INTERRUPTED;
+            return interruptedStatus;
         }
         if (r.completed() == 0) {
             err.println("bench: error: no request succeeded (" + r.failed() + " failed"
@@ -411,7 +426,7 @@ final class RunJob {
     }
 
     private Path resultFile(String label, String model, double rate, RunConfig config) {
-        if (!output.saveResult && !output.saveDetailed && !output.appendResult) {
+        if (!output.saves()) {
             return null;
         }
         String name = output.resultFilename;
@@ -420,7 +435,7 @@ final class RunJob {
             String date = java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")
                     .format(env.clock().instant().atZone(env.zone()));
             String rateText = config.rampUp() != null
-                    ? "ramp-up-" + config.rampUp().strategy().name().toLowerCase(Locale.ROOT) + "-"
+                    ? "ramp-up-" + config.rampUp().strategyName() + "-"
                             + pyFloat(config.rampUp().startRps()) + "qps-" + pyFloat(config.rampUp().endRps()) + "qps"
                     : pyFloat(rate) + "qps";
             name = label + "-" + rateText + (config.maxConcurrency() > 0 ? "-concurrency" + config.maxConcurrency() : "")
@@ -490,7 +505,7 @@ final class RunJob {
         }
         c.put("burstiness", config.burstiness());
         if (config.rampUp() != null) {
-            c.put("ramp_up_strategy", config.rampUp().strategy().name().toLowerCase(Locale.ROOT));
+            c.put("ramp_up_strategy", config.rampUp().strategyName());
             c.put("ramp_up_start_rps", config.rampUp().startRps());
             c.put("ramp_up_end_rps", config.rampUp().endRps());
         }
@@ -543,7 +558,13 @@ final class RunJob {
                 if (eq <= 0) {
                     throw new BenchException("bad --metadata '" + kv + "': expected KEY=VALUE");
                 }
-                meta.put(kv.substring(0, eq), kv.substring(eq + 1));
+                String key = kv.substring(0, eq);
+                if (ResultJson.isResultKey(key)) {
+                    // metadata goes top-level in the result, as in vLLM: it may not replace a figure
+                    throw new BenchException("bad --metadata '" + kv + "': '" + key + "' is a key of the result; "
+                            + "use another name");
+                }
+                meta.put(key, kv.substring(eq + 1));
             }
         }
         return meta;

@@ -46,7 +46,7 @@ import picocli.CommandLine.Spec;
             "Example: bench sweep --base-url http://10.0.0.12:8010 --experiment exp1 --label pd_1p3d "
                     + "--suite prefill-decode -- --num-prompts 1024 --max-concurrency 256",
             "Exit status: 0 when every point is done, 1 when some failed (the others still run), 2 for bad "
-                    + "input, 130 when interrupted."})
+                    + "input, 130 when interrupted by Ctrl-C, 143 by SIGTERM."})
 final class SweepCommand implements Callable<Integer> {
     @ParentCommand
     BenchCommand parent;
@@ -118,10 +118,19 @@ final class SweepCommand implements Callable<Integer> {
     /** The points, their bench run argument lists, where their results go, and what bench run accepts. */
     record Planned(List<Point> plan, List<List<String>> argLists, Path labelDir, RunOptions options) {}
 
+    /**
+     * What the flags say wrong is bad input (exit status 2); a --spec file that cannot be read or
+     * parsed fails as bench experiment's spec does (exit status 1).
+     */
     private Planned planned() {
+        List<SweepDef> sweeps = definitions();
+        return Cli.usage(() -> planned(sweeps));
+    }
+
+    private Planned planned(List<SweepDef> sweeps) {
         Names.check("--experiment", experiment);
         Names.check("--label", label);
-        List<Point> plan = SweepPlan.expand(definitions(), numRuns);
+        List<Point> plan = SweepPlan.expand(sweeps, numRuns);
         Path labelDir = resultsDir.resolve(experiment).resolve(label);
         RunOptions options = runOptions();
         List<List<String>> argLists = new ArrayList<>();
@@ -154,13 +163,11 @@ final class SweepCommand implements Callable<Integer> {
         if (!adHoc && (fixedAxes != null || name != null)) {
             throw new BenchException("--fixed and --name go with --sweep", Cli.EXIT_USAGE, null);
         }
-        if (suite != null) {
-            return Suites.get(suite);
-        }
         if (specFile != null) {
             return SweepSpec.parse(UserFile.read(specFile, "--spec"), specFile.toString());
         }
-        return List.of(SweepDef.fromFlags(sweepAxes, fixedAxes, name));
+        return Cli.usage(() -> suite != null ? Suites.get(suite)
+                : List.of(SweepDef.fromFlags(sweepAxes, fixedAxes, name)));
     }
 
     /** What bench run accepts, read from the run command itself. */

@@ -1,6 +1,7 @@
 package bench.cli;
 
 import bench.BenchException;
+import bench.ExitStatus;
 import bench.sweep.Point;
 import bench.sweep.ResultFiles;
 import bench.sweep.ResumeCheck;
@@ -70,6 +71,7 @@ final class SweepJob {
         out.flush();
         List<SweepLines.Outcome> outcomes = new ArrayList<>();
         boolean interrupted = false;
+        int interruptedStatus = Cli.EXIT_INTERRUPTED;
         for (int i = 0; i < n; i++) {
             Point p = plan.get(i);
             Path file = resultFile(labelDir, p);
@@ -92,10 +94,12 @@ final class SweepJob {
             }
             double seconds = (env.clock().millis() - start) / 1000.0;
             writeLog(file, argLists.get(i), runOut.toString(), runErr.toString());
-            if (code == Cli.EXIT_INTERRUPTED) {
+            if (ExitStatus.bySignal(code)) {
+                // the run was stopped by Ctrl-C (130) or SIGTERM (143): so is the sweep
                 out.println(SweepLines.failed(i + 1, n, p, seconds, "interrupted"));
                 outcomes.add(new SweepLines.Outcome(p, SweepLines.Kind.FAILED, seconds, "interrupted"));
                 interrupted = true;
+                interruptedStatus = code;
                 break;
             }
             if (code == 0) {
@@ -115,7 +119,7 @@ final class SweepJob {
         if (interrupted) {
             err.println("bench: sweep interrupted");
             err.flush();
-            return Cli.EXIT_INTERRUPTED;
+            return interruptedStatus;
         }
         if (failed > 0) {
             err.println("bench: error: " + failed + " of " + n + " " + SweepLines.entries(plan) + " failed: " + outcomes.stream()

@@ -2,6 +2,7 @@ package bench.cli;
 
 import bench.BenchException;
 import bench.openai.Endpoint;
+import bench.openai.RequestEncoder;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -57,11 +58,21 @@ final class TargetOptions {
         };
     }
 
+    /**
+     * The API path: --endpoint, else the backend's. As in vLLM, the openai-chat backend takes
+     * only a path ending in chat/completions; requests follow the path (a chat path sends chat
+     * completions, whatever the backend).
+     */
     String apiPath() {
-        if (endpoint != null) {
-            return endpoint;
+        boolean chat = "openai-chat".equals(backendName());
+        if (endpoint == null) {
+            return chat ? "/v1/chat/completions" : "/v1/completions";
         }
-        return "openai-chat".equals(backendName()) ? "/v1/chat/completions" : "/v1/completions";
+        if (chat && RequestEncoder.apiOf(endpoint) != RequestEncoder.Api.CHAT) {
+            throw new BenchException("--backend openai-chat sends chat completions: --endpoint '" + endpoint
+                    + "' must end with chat/completions, e.g. /v1/chat/completions", Cli.EXIT_USAGE, null);
+        }
+        return endpoint;
     }
 
     /** --header values plus Authorization from OPENAI_API_KEY. */

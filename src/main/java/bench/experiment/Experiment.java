@@ -1,6 +1,7 @@
 package bench.experiment;
 
 import bench.BenchException;
+import bench.ExitStatus;
 import bench.slurm.KvBackend;
 import bench.slurm.Plan;
 import bench.slurm.PlanConfig;
@@ -46,7 +47,12 @@ public final class Experiment {
     }
 
     /** How one topology went. */
-    public record Outcome(String label, String state, double seconds, Path dir, String detail) {}
+    public record Outcome(String label, String state, double seconds, Path dir, String detail, int exitStatus) {
+        /** An outcome that did not end the experiment (exit status 0). */
+        Outcome(String label, String state, double seconds, Path dir, String detail) {
+            this(label, state, seconds, dir, detail, 0);
+        }
+    }
 
     private final ExperimentSpec spec;
     private final Launcher launcher;
@@ -124,11 +130,13 @@ public final class Experiment {
         out.flush();
         List<Outcome> outcomes = new ArrayList<>();
         boolean interrupted = false;
+        int interruptedStatus = ExitStatus.INTERRUPTED;
         for (Topology t : topologies) {
             Outcome o = runOne(t);
             outcomes.add(o);
             if (o.state().equals("interrupted")) {
                 interrupted = true;
+                interruptedStatus = o.exitStatus();
                 break;
             }
         }
@@ -137,7 +145,7 @@ public final class Experiment {
         }
         summary(outcomes);
         if (interrupted) {
-            return 130;
+            return interruptedStatus;
         }
         return outcomes.stream().allMatch(o -> o.state().equals("done") || o.state().equals("complete")) ? 0 : 1;
     }
@@ -169,13 +177,16 @@ public final class Experiment {
         Thread hook = new Thread(d::close, "bench-experiment-teardown");
         Runtime.getRuntime().addShutdownHook(hook);
         int worst = 0;
+        int stoppedBy = 0;
         try {
             out.printf("   up at %s after %.1f s%n", d.endpoint(), (clock.millis() - start) / 1000.0);
             out.flush();
             for (List<String> args : sweepArgs(t, d.endpoint())) {
                 int code = commands.sweep(args);
                 worst = Math.max(worst, code);
-                if (code == 130) {
+                if (ExitStatus.bySignal(code)) {
+                    // Ctrl-C (130) or SIGTERM (143) stopped the sweep: the experiment stops too
+                    stoppedBy = code;
                     break;
                 }
             }
@@ -188,8 +199,8 @@ public final class Experiment {
             }
         }
         double seconds = (clock.millis() - start) / 1000.0;
-        if (worst == 130) {
-            return new Outcome(t.label(), "interrupted", seconds, dir, "interrupted");
+        if (stoppedBy != 0) {
+            return new Outcome(t.label(), "interrupted", seconds, dir, "interrupted", stoppedBy);
         }
         if (worst != 0) {
             return new Outcome(t.label(), "failed", seconds, dir, SweepLines.count(missing(t)) + " not complete");

@@ -20,6 +20,11 @@ public record RampUp(Strategy strategy, double startRps, double endRps) {
         }
     }
 
+    /** The strategy as the flag and vLLM's result spell it: {@code linear}, {@code exponential}. */
+    public String strategyName() {
+        return strategy.name().toLowerCase(java.util.Locale.ROOT);
+    }
+
     /** Rate for request {@code index} of {@code total}: progress runs from 0 to 1 over the requests. */
     public double rateAt(int index, int total) {
         double progress = total <= 1 ? 0 : (double) index / (total - 1);

@@ -1,12 +1,17 @@
 package bench.report;
 
+import bench.load.RampUp;
 import bench.metrics.FailedRequest;
 import bench.metrics.LatencySummary;
 import bench.metrics.Metric;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The result file. Its top-level keys are a superset of {@code vllm bench serve
@@ -18,7 +23,38 @@ import java.util.List;
 public final class ResultJson {
     private static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
+    /** The top-level keys besides each metric's statistics (which {@link #isResultKey} matches by shape). */
+    private static final Set<String> FIXED_KEYS = Set.of("schema_version", "bench_version", "date", "backend",
+            "endpoint_type", "label", "model_id", "tokenizer_id", "base_url", "endpoint", "dataset_name", "num_prompts",
+            "request_rate", "burstiness", "max_concurrency", "ramp_up_strategy", "ramp_up_start_rps",
+            "ramp_up_end_rps", "duration", "completed", "failed", "not_sent", "interrupted", "total_input_tokens",
+            "total_output_tokens", "request_throughput", "request_goodput", "output_throughput",
+            "total_token_throughput", "max_output_tokens_per_s", "max_concurrent_requests", "offered_request_rate",
+            "achieved_request_rate", "output_tokens_source", "output_tokens_from_usage", "input_tokens_source",
+            "failures_by_kind", "failures", "failures_listed", "client", "server_metrics", "percentiles",
+            "histograms", "config");
+
+    /** A metric's statistic: mean_ttft_ms, p99.9_itl_ms, count_e2el. */
+    private static final Pattern STAT_KEY = Pattern.compile(
+            "(?:mean|median|std|min|max|p[0-9][0-9.E-]*)_(?<ms>[a-z0-9_]+)_ms|count_(?<count>[a-z0-9_]+)");
+
     private ResultJson() {}
+
+    /**
+     * Whether {@code key} is (or, with other flags, would be) a top-level key of the result; a
+     * --metadata key, stored top-level too as vLLM does, may not be one.
+     */
+    public static boolean isResultKey(String key) {
+        if (FIXED_KEYS.contains(key)) {
+            return true;
+        }
+        Matcher m = STAT_KEY.matcher(key);
+        if (!m.matches()) {
+            return false;
+        }
+        String metric = m.group("ms") != null ? m.group("ms") : m.group("count");
+        return Arrays.stream(Metric.values()).anyMatch(x -> x.key().equals(metric));
+    }
 
     public static ObjectMapper mapper() {
         return MAPPER.copy();
@@ -28,6 +64,7 @@ public final class ResultJson {
         ObjectNode o = MAPPER.createObjectNode();
         RunInfo info = r.info();
         o.put("schema_version", r.schemaVersion());
+        o.put("bench_version", info.benchVersion());
         o.put("date", r.date());
         o.put("backend", info.backend());
         o.put("endpoint_type", info.backend());
@@ -38,12 +75,21 @@ public final class ResultJson {
         o.put("endpoint", info.endpointPath());
         o.put("dataset_name", info.datasetName());
         o.put("num_prompts", r.numPrompts());
+        // --metadata pairs top-level as vLLM writes them (and in config.metadata); RunInfo keeps result keys out
+        info.metadata().forEach(o::put);
         putRate(o, "request_rate", r.requestRate());
         putRate(o, "burstiness", r.burstiness());
         if (r.maxConcurrency() == null) {
             o.putNull("max_concurrency");
         } else {
             o.put("max_concurrency", r.maxConcurrency());
+        }
+        RampUp ramp = info.rampUp();
+        if (ramp != null) {
+            // top-level as vLLM writes them (and in config, as before)
+            o.put("ramp_up_strategy", ramp.strategyName());
+            o.put("ramp_up_start_rps", ramp.startRps());
+            o.put("ramp_up_end_rps", ramp.endRps());
         }
         o.put("duration", r.durationSeconds());
         o.put("completed", r.completed());

@@ -57,8 +57,9 @@ public final class Summarizer {
             histograms.put(metric, r.toBase64());
         }
         double scheduleS = outcome.scheduleNanos() / 1e9;
-        double offered = Double.isInfinite(requestRate) || scheduleS <= 0 ? Double.POSITIVE_INFINITY
-                : numPrompts / scheduleS;
+        // requests had send times to keep under a finite rate or a ramp (which leaves the rate at inf)
+        boolean scheduled = !Double.isInfinite(requestRate) || info.rampUp() != null;
+        double offered = !scheduled || scheduleS <= 0 ? Double.POSITIVE_INFINITY : numPrompts / scheduleS;
         String date = VLLM_DATE.format(Instant.ofEpochMilli(outcome.startEpochMillis()).atZone(zone));
         return new RunResult(RunResult.SCHEMA_VERSION, date, info, numPrompts, requestRate, burstiness,
                 maxConcurrency == 0 ? null : maxConcurrency, durationS, m.completed(), m.failed(), outcome.notSent(),

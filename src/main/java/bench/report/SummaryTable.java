@@ -1,5 +1,6 @@
 package bench.report;
 
+import bench.load.RampUp;
 import bench.metrics.FailedRequest;
 import bench.metrics.LatencySummary;
 import bench.metrics.Metric;
@@ -33,7 +34,13 @@ public final class SummaryTable {
         if (r.maxConcurrency() != null) {
             row(sb, "Maximum request concurrency:", Integer.toString(r.maxConcurrency()));
         }
-        if (!Double.isInfinite(r.requestRate())) {
+        RampUp ramp = r.info().rampUp();
+        if (ramp != null) {
+            // the ramp replaces --request-rate
+            row(sb, "Request rate configured (RPS):", "ramp-up " + ramp.strategyName() + " " + f2(ramp.startRps())
+                    + " -> " + f2(ramp.endRps()));
+            row(sb, "Request rate achieved (RPS):", f2(r.achievedRequestRate()));
+        } else if (!Double.isInfinite(r.requestRate())) {
             row(sb, "Request rate configured (RPS):", f2(r.requestRate()));
             row(sb, "Request rate achieved (RPS):", f2(r.achievedRequestRate()));
         }
@@ -87,7 +94,7 @@ public final class SummaryTable {
         if (r.maxConcurrency() != null) {
             shown.add(Metric.QUEUE);
         }
-        if (!Double.isInfinite(r.requestRate()) || r.maxConcurrency() != null) {
+        if (!Double.isInfinite(r.requestRate()) || r.info().rampUp() != null || r.maxConcurrency() != null) {
             shown.add(Metric.TTFT_INTENDED);
         }
         return shown;

@@ -1,6 +1,7 @@
 package bench.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -16,6 +17,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /** The ./bench launcher and the jar as separate processes, as a user runs them. */
 @Timeout(180)
@@ -60,6 +63,14 @@ class LauncherIT {
         assertTrue(out.startsWith("bench 0."), out);
     }
 
+    /** What {@code bench --version} prints. */
+    private static String version() throws Exception {
+        Process p = new ProcessBuilder(ROOT.resolve("bench").toString(), "--version").redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+        assertEquals(0, p.waitFor(), out);
+        return out;
+    }
+
     @Test
     void finderExplainsWhenNoRuntimeIsGoodEnough() throws Exception {
         Process p = new ProcessBuilder(ROOT.resolve("src/main/sh/java-home.sh").toString(), "--min", "999")
@@ -70,35 +81,30 @@ class LauncherIT {
         assertTrue(out.contains("no Java runtime >= 999 found"), out);
     }
 
-    @Test
-    void ctrlCStillWritesTheResultMarkedInterrupted() throws Exception {
-        Path portFile = tmp.resolve("port");
-        Process mock = start(tmp.resolve("mock.log"), "mock", "--port", "0", "--port-file", portFile.toString(),
-                "--ttft-ms", "20", "--itl-ms", "10");
-        String port = waitForFile(portFile, mock, tmp.resolve("mock.log"));
+    /** Ctrl-C (SIGINT) or SIGTERM (scancel): the run stops and writes its result; the exit status names the signal. */
+    @ParameterizedTest
+    @CsvSource({"INT, 130", "TERM, 143"})
+    void aSignalStillWritesTheResultMarkedInterrupted(String signal, int expectedExit) throws Exception {
+        String port = startMock();
         Path results = tmp.resolve("results");
         Path runLog = tmp.resolve("run.log");
         // 40 requests of 2 s each, 4 at a time: about 20 s if left alone
         Process run = start(runLog, "run", "--base-url", "http://127.0.0.1:" + port, "--input-len", "16",
                 "--output-len", "200", "--num-prompts", "40", "--max-concurrency", "4", "--save-result",
                 "--save-detailed", "--result-dir", results.toString(), "--result-filename", "r.json");
-        // wait until the first requests completed, then interrupt
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         Path details = results.resolve("r.requests.jsonl");
-        while (System.nanoTime() < deadline && run.isAlive()
-                && (!Files.exists(details) || Files.readAllLines(details).size() < 4)) {
-            Thread.sleep(100);
-        }
-        assertTrue(run.isAlive(), Files.readString(runLog));
+        awaitLines(details, 4, run, runLog);
         long t0 = System.nanoTime();
-        new ProcessBuilder("kill", "-INT", Long.toString(run.pid())).start().waitFor();
-        assertTrue(run.waitFor(20, TimeUnit.SECONDS), "the run did not stop after Ctrl-C");
+        kill(signal, run);
+        assertTrue(run.waitFor(20, TimeUnit.SECONDS), "the run did not stop after SIG" + signal);
         double stopSeconds = (System.nanoTime() - t0) / 1e9;
         String log = Files.readString(runLog);
-        assertEquals(130, run.exitValue(), log);
+        assertEquals(expectedExit, run.exitValue(), log);
         assertTrue(stopSeconds < 10, "stopping took " + stopSeconds + " s");
         JsonNode j = new ObjectMapper().readTree(results.resolve("r.json").toFile());
         assertTrue(j.get("interrupted").asBoolean());
+        // the jar's version, as bench --version prints it
+        assertEquals(version(), "bench " + j.get("bench_version").asText());
         int completed = j.get("completed").asInt();
         int failed = j.get("failed").asInt();
         int notSent = j.get("not_sent").asInt();
@@ -112,6 +118,50 @@ class LauncherIT {
         assertEquals(completed + failed, Files.readAllLines(details).size());
         assertTrue(log.contains("Interrupted: no new requests"), log);
         assertTrue(log.contains("Serving Benchmark Result"), log);
+    }
+
+    /** SIGTERM during a sweep: the point being run is saved, interrupted; no later point starts; exit 143. */
+    @Test
+    void sigtermStopsASweepWithStatus143() throws Exception {
+        String port = startMock();
+        Path results = tmp.resolve("results");
+        Path sweepLog = tmp.resolve("sweep.log");
+        Process sweep = start(sweepLog, "sweep", "--base-url", "http://127.0.0.1:" + port, "--experiment", "e",
+                "--label", "l", "--results-dir", results.toString(), "--sweep", "input-len=16,32", "--",
+                "--output-len", "200", "--num-prompts", "40", "--max-concurrency", "4", "--save-detailed",
+                "--no-self-warmup");
+        Path dir = results.resolve("e/l/input-len");
+        awaitLines(dir.resolve("input-len=16.requests.jsonl"), 4, sweep, sweepLog);
+        kill("TERM", sweep);
+        assertTrue(sweep.waitFor(20, TimeUnit.SECONDS), "the sweep did not stop after SIGTERM");
+        String log = Files.readString(sweepLog);
+        assertEquals(143, sweep.exitValue(), log);
+        JsonNode j = new ObjectMapper().readTree(dir.resolve("input-len=16.json").toFile());
+        assertTrue(j.get("interrupted").asBoolean(), j.toString());
+        assertFalse(Files.exists(dir.resolve("input-len=32.json")), log);
+        assertTrue(log.contains("bench: sweep interrupted"), log);
+    }
+
+    /** Starts a mock with 2 s requests of 200 tokens; returns its port. */
+    private String startMock() throws Exception {
+        Path portFile = tmp.resolve("port");
+        Process mock = start(tmp.resolve("mock.log"), "mock", "--port", "0", "--port-file", portFile.toString(),
+                "--ttft-ms", "20", "--itl-ms", "10");
+        return waitForFile(portFile, mock, tmp.resolve("mock.log"));
+    }
+
+    /** Waits until {@code file} has {@code lines} lines (requests completed), while {@code p} runs. */
+    private static void awaitLines(Path file, int lines, Process p, Path log) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (System.nanoTime() < deadline && p.isAlive()
+                && (!Files.exists(file) || Files.readAllLines(file).size() < lines)) {
+            Thread.sleep(100);
+        }
+        assertTrue(p.isAlive(), Files.readString(log));
+    }
+
+    private static void kill(String signal, Process p) throws Exception {
+        new ProcessBuilder("kill", "-" + signal, Long.toString(p.pid())).start().waitFor();
     }
 
     private static String waitForFile(Path file, Process owner, Path log) throws Exception {

@@ -1,6 +1,7 @@
 package bench.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import bench.mock.MockConfig;
@@ -57,6 +58,7 @@ class RunMockIT {
                 "--num-prompts", "200", "--max-concurrency", "32", "--seed", "1", "--save-result",
                 "--result-dir", dir.toString(), "--no-progress");
         assertEquals(0, r.exitCode(), r.err());
+        assertFalse(r.err().contains("without --save-result"), r.err());
         assertTrue(r.out().contains("Successful requests:                     200"), r.out());
         assertTrue(r.out().contains("Total generated tokens:                  12800"), r.out());
         JsonNode j = onlyResult(dir);
@@ -73,6 +75,7 @@ class RunMockIT {
         assertEquals(32, j.get("max_concurrent_requests").asInt());
         assertEquals("inf", j.get("request_rate").asText());
         assertEquals(1, j.get("schema_version").asInt());
+        assertEquals(bench.BenchVersion.get(), j.get("bench_version").asText());
         double ttft = j.get("mean_ttft_ms").asDouble();
         double itl = j.get("mean_itl_ms").asDouble();
         double tpot = j.get("mean_tpot_ms").asDouble();
@@ -87,6 +90,59 @@ class RunMockIT {
         assertTrue(j.get("mean_queue_ms").asDouble() > 100, "queue " + j.get("mean_queue_ms"));
         assertTrue(j.get("histograms").get("ttft").asText().length() > 20);
         assertEquals(1, j.get("config").get("seed").asInt());
+    }
+
+    /** A ramp-up run: its ramp top-level in the result as vLLM writes it, still in config, and in the summary. */
+    @Test
+    void rampUpIsTopLevelInTheResultAndInTheSummary() throws IOException {
+        Path dir = tmp.resolve("ramp");
+        CliRunner.Result r = CliRunner.run("run", "--base-url", url, "--input-len", "8", "--output-len", "4",
+                "--num-prompts", "10", "--ramp-up-strategy", "linear", "--ramp-up-start-rps", "20",
+                "--ramp-up-end-rps", "200", "--save-result", "--result-dir", dir.toString(), "--result-filename", "r.json",
+                "--no-progress");
+        assertEquals(0, r.exitCode(), r.err());
+        assertTrue(r.out().contains("Request rate configured (RPS):           ramp-up linear 20.00 -> 200.00"),
+                r.out());
+        JsonNode j = JSON.readTree(dir.resolve("r.json").toFile());
+        assertEquals("linear", j.get("ramp_up_strategy").asText());
+        assertEquals(20.0, j.get("ramp_up_start_rps").asDouble());
+        assertEquals(200.0, j.get("ramp_up_end_rps").asDouble());
+        assertEquals("linear", j.get("config").get("ramp_up_strategy").asText());
+        assertEquals(200.0, j.get("config").get("ramp_up_end_rps").asDouble());
+    }
+
+    /** --metadata pairs are top-level in the result, as vLLM writes them, and still in config.metadata. */
+    @Test
+    void metadataIsTopLevelInTheResult() throws IOException {
+        Path dir = tmp.resolve("meta");
+        CliRunner.Result r = CliRunner.run("run", "--base-url", url, "--input-len", "8", "--output-len", "4",
+                "--num-prompts", "4", "--metadata", "team=infra", "note=a=b", "--save-result", "--result-dir",
+                dir.toString(), "--result-filename", "r.json", "--no-progress");
+        assertEquals(0, r.exitCode(), r.err());
+        JsonNode j = JSON.readTree(dir.resolve("r.json").toFile());
+        assertEquals("infra", j.get("team").asText());
+        assertEquals("a=b", j.get("note").asText());
+        assertEquals("infra", j.get("config").get("metadata").get("team").asText());
+    }
+
+    /** As in vLLM, --result-dir and --result-filename alone save nothing; bench says so, once, before the run. */
+    @Test
+    void resultFlagsWithoutSaveResultWarnAndWriteNothing() throws IOException {
+        Path dir = tmp.resolve("unsaved");
+        CliRunner.Result r = CliRunner.run("run", "--base-url", url, "--input-len", "8", "--output-len", "4",
+                "--num-prompts", "4", "--result-dir", dir.toString(), "--result-filename", "r.json", "--no-progress");
+        assertEquals(0, r.exitCode(), r.err());
+        List<String> warnings = r.err().lines().filter(l -> l.contains("warning")).toList();
+        assertEquals(List.of("bench: warning: --result-dir and --result-filename without --save-result: the result "
+                + "is not saved"), warnings, r.err());
+        assertTrue(r.out().contains("Successful requests:                     4"), r.out());
+        assertFalse(Files.exists(dir), "nothing is written: " + dir);
+
+        CliRunner.Result one = CliRunner.run("run", "--base-url", url, "--input-len", "8", "--output-len", "4",
+                "--num-prompts", "4", "--result-filename", "r.json", "--no-progress");
+        assertEquals(0, one.exitCode(), one.err());
+        assertTrue(one.err().contains("bench: warning: --result-filename without --save-result"), one.err());
+        assertFalse(Files.exists(Path.of("r.json")), "nothing is written in the working directory");
     }
 
     @Test

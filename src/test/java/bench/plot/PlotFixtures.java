@@ -19,6 +19,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.ZoneOffset;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Writes bench result files as bench sweep lays them out, through the real writer
@@ -109,8 +110,8 @@ final class PlotFixtures {
         meta.put("sweep", p.sweep());
         meta.put("point", p.name());
         meta.put("run", Integer.toString(p.run()));
-        RunInfo info = new RunInfo("openai", label, "m", "m", "http://127.0.0.1:1", "/v1/completions", "random",
-                config);
+        RunInfo info = new RunInfo("0.1.0-test", "openai", label, "m", "m", "http://127.0.0.1:1", "/v1/completions", "random",
+                null, Map.of(), config);
         double rate = Axis.numeric(p.settings().getOrDefault(Axis.REQUEST_RATE, "inf"));
         RunResult r = Summarizer.summarize(info, outcome, PROMPTS, rate, 1.0, mc == null ? 0 : Integer.parseInt(mc),
                 false, List.of(50.0, 90.0, 99.0), ZoneOffset.UTC);
