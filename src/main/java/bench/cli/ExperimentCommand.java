@@ -7,8 +7,6 @@ import bench.experiment.Launcher;
 import bench.experiment.LocalLauncher;
 import bench.experiment.SlurmLauncher;
 import bench.experiment.Topology;
-import bench.slurm.Plan;
-import bench.slurm.PlanFormat;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
@@ -64,7 +62,8 @@ final class ExperimentCommand implements Callable<Integer> {
     @Option(names = "--only", split = ",", paramLabel = "LABEL", description = "Run only these topologies.")
     List<String> only = new ArrayList<>();
 
-    @Option(names = "--dry-run", description = "Show each topology's plan and sweeps; start nothing.")
+    @Option(names = "--dry-run", description = "Show what each topology would start (the local runtime's mock "
+            + "processes, or the slurm runtime's plan) and its sweeps; start nothing.")
     boolean dryRun;
 
     @Mixin
@@ -114,19 +113,7 @@ final class ExperimentCommand implements Callable<Integer> {
         }
         Experiment e = new Experiment(s, launcher, resultsDir, commands, out, env.clock());
         if (dryRun) {
-            for (Topology t : s.topologies()) {
-                if (!only.isEmpty() && !only.contains(t.label())) {
-                    continue;
-                }
-                Plan plan = e.plan(t);
-                out.println("== " + t.label() + ": " + bench.sweep.SweepLines.count(e.missing(t)) + " to run");
-                out.print(PlanFormat.text(plan));
-                for (List<String> a : e.sweepArgs(t, "ENDPOINT")) {
-                    out.println("bench " + bench.sweep.Shell.join(a));
-                }
-            }
-            out.flush();
-            return 0;
+            return e.dryRun(only);
         }
         return e.run(only);
     }

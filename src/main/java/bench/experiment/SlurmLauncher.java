@@ -7,6 +7,7 @@ import bench.slurm.LaunchOptions;
 import bench.slurm.LaunchRuntime;
 import bench.slurm.LaunchScript;
 import bench.slurm.Plan;
+import bench.slurm.PlanFormat;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
@@ -50,6 +51,14 @@ public final class SlurmLauncher implements Launcher {
     }
 
     @Override
+    public String describe(Plan plan, String label, Path logDir) {
+        LaunchOptions o = options();
+        return PlanFormat.text(plan) + "launch:   bash " + script(label) + " (runtime " + o.runtime().cliName()
+                + (o.image() == null ? "" : ", image " + o.image()) + "), as slurm/vllm.sbatch does; logs kept in "
+                + logDir + "\n";
+    }
+
+    @Override
     public List<String> hosts() {
         return hosts;
     }
@@ -75,9 +84,9 @@ public final class SlurmLauncher implements Launcher {
 
     @Override
     public Deployment launch(Plan plan, String label, Path logDir) throws InterruptedException {
-        Path jobLogs = workDir.resolve("logs").resolve(Long.toString(jobId));
+        Path jobLogs = jobLogs();
         Path endpointFile = jobLogs.resolve("endpoint");
-        Path script = jobLogs.resolve("launch-" + label + ".sh");
+        Path script = script(label);
         Path output = jobLogs.resolve("launch-" + label + ".out");
         try {
             Files.createDirectories(jobLogs);
@@ -130,6 +139,14 @@ public final class SlurmLauncher implements Launcher {
                 keepLogs(jobLogs, logDir);
             }
         };
+    }
+
+    private Path jobLogs() {
+        return workDir.resolve("logs").resolve(Long.toString(jobId));
+    }
+
+    private Path script(String label) {
+        return jobLogs().resolve("launch-" + label + ".sh");
     }
 
     private static void stop(Process p) {
