@@ -2,7 +2,6 @@ package bench.experiment;
 
 import bench.BenchException;
 import bench.proc.BenchProcess;
-import bench.slurm.Hostlist;
 import bench.slurm.LaunchOptions;
 import bench.slurm.LaunchRuntime;
 import bench.slurm.LaunchScript;
@@ -17,14 +16,13 @@ import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The slurm runtime: inside an allocation, renders the plan's launch script (the same as
- * {@code slurm/vllm.sbatch} runs), runs it, waits for the endpoint file it writes, and on
- * close stops it (TERM; its trap stops this launch's processes and containers) and keeps the
- * engine logs in the topology's result directory.
+ * The slurm runtime: inside an allocation (its hosts and job id), renders the plan's launch
+ * script (the same as {@code slurm/vllm.sbatch} runs), runs it, waits for the endpoint file it
+ * writes, and on close stops it (TERM; its trap stops this launch's processes and containers)
+ * and keeps the engine logs in the topology's result directory.
  */
 public final class SlurmLauncher implements Launcher {
     private final ExperimentSpec.SlurmSettings settings;
@@ -32,21 +30,14 @@ public final class SlurmLauncher implements Launcher {
     private final long jobId;
     private final Path workDir;
 
-    /** @param env the environment: SLURM_JOB_ID and SLURM_JOB_NODELIST must be set */
-    public SlurmLauncher(ExperimentSpec.SlurmSettings settings, Map<String, String> env, Path workDir) {
-        String id = env.get("SLURM_JOB_ID");
-        String nodes = env.get("SLURM_JOB_NODELIST");
-        if (id == null || nodes == null) {
-            throw new BenchException("the slurm runtime runs inside an allocation (SLURM_JOB_ID and SLURM_JOB_NODELIST"
-                    + " are not set): salloc -N 4 bash slurm/experiment.sbatch SPEC");
-        }
-        try {
-            this.jobId = Long.parseLong(id.strip());
-        } catch (NumberFormatException e) {
-            throw new BenchException("SLURM_JOB_ID '" + id + "' is not a number");
-        }
+    /**
+     * @param hosts the allocation's nodes, in Slurm order
+     * @param jobId the allocation's job id: ports and the launch's log directory derive from it
+     */
+    public SlurmLauncher(ExperimentSpec.SlurmSettings settings, List<String> hosts, long jobId, Path workDir) {
         this.settings = settings;
-        this.hosts = Hostlist.expand(nodes);
+        this.hosts = List.copyOf(hosts);
+        this.jobId = jobId;
         this.workDir = workDir;
     }
 
