@@ -47,8 +47,10 @@ final class PlotCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "DIR", description = "Where figures go (default: FIRST_DIR/plots).")
     Path out;
 
-    @Option(names = "--stat", paramLabel = "mean|median|p90|p99", defaultValue = "mean",
-            description = "Statistic of the TTFT and ITL figures (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--stat", paramLabel = "STAT", defaultValue = "mean",
+            description = "Statistic of the TTFT and ITL figures: mean, median, std, min, max or any percentile pNN "
+                    + "or pNN.N, e.g. p95, p99.9 (from the saved histograms when the files do not list it; "
+                    + "default: ${DEFAULT-VALUE}).")
     String stat;
 
     @Option(names = "--format", paramLabel = "png,svg", defaultValue = "png,svg", split = ",",
@@ -65,7 +67,7 @@ final class PlotCommand implements Callable<Integer> {
     public Integer call() {
         Headless.ensure();
         PrintWriter o = spec.commandLine().getOut();
-        Stat s = Stat.parse(stat);
+        Stat s = Cli.usage(() -> Stat.parse(stat));
         List<ChartRenderer.Format> fmts = new ArrayList<>();
         for (String f : formats) {
             ChartRenderer.Format fmt = switch (f.trim().toLowerCase(Locale.ROOT)) {
@@ -83,7 +85,8 @@ final class PlotCommand implements Callable<Integer> {
         List<FigureModel> figures = Figures.all(table, s, title);
         if (figures.isEmpty()) {
             throw new BenchException("nothing to plot: no sweep whose first axis is input-len, output-len, "
-                    + "request-rate or max-concurrency (sweeps found: " + String.join(", ", table.sweeps().keySet()) + ")");
+                    + "request-rate or max-concurrency (sweeps found: " + String.join(", ", table.sweeps().keySet())
+                    + ")");
         }
         PrintWriter err = spec.commandLine().getErr();
         for (FigureModel f : figures) {

@@ -112,7 +112,7 @@ public final class Figures {
         }
         Map<String, Integer> colors = LabelColors.assign(table.labels());
         List<String> panelTitles = panelTitles(views);
-        String suffix = stat == Stat.MEAN ? "" : "_" + stat.key();
+        String suffix = stat.equals(Stat.MEAN) ? "" : "_" + stat.key();
         List<Quantity> quantities = List.of(
                 new Quantity("throughput", "Output Token Throughput (tok/s)",
                         r -> r.stats().outputThroughput()),

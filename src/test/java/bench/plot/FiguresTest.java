@@ -90,6 +90,17 @@ class FiguresTest {
     }
 
     @Test
+    void anyPercentileIsDrawnFromTheSavedHistograms() {
+        List<FigureModel> figs = Figures.article(suite(), Stat.parse("p99.9"), null);
+        assertEquals(List.of("throughput", "req_throughput", "ttft_p99.9", "itl_p99.9"),
+                figs.stream().map(FigureModel::fileStem).toList());
+        assertEquals("P99.9 TTFT (ms)", figs.get(2).panels().get(0).yTitle());
+        // the files list p50, p90 and p99 only: p99.9 is the histogram's, every TTFT of a point being the same
+        double want = PlotFixtures.expected(1, "decode", 512, 1024).ttftMs();
+        assertEquals(want, y(figs, "ttft_p99.9", 1, PlotFixtures.LABELS.get(1))[2], want * 1e-3);
+    }
+
+    @Test
     void eachLabelHasOneColourInEveryFigure() {
         List<FigureModel> figs = Figures.all(suite(), Stat.MEAN, null);
         Map<String, Integer> seen = new HashMap<>();
