@@ -3,6 +3,7 @@ package bench.cli;
 import bench.plot.CompareTable;
 import bench.plot.ResultLoader;
 import bench.plot.ResultTable;
+import bench.plot.Stat;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
@@ -23,8 +24,8 @@ import picocli.CommandLine.Spec;
         header = "Compare labels point by point with a baseline label (Markdown or CSV).",
         description = {
             "Compare labels point by point from saved results (bench's and 'vllm bench serve' JSON files) under "
-                    + "DIR...: output and request throughput, mean and p99 TTFT and ITL, each with its ratio to "
-                    + "the --baseline label's at the same point. A Markdown table per sweep, or CSV."})
+                    + "DIR...: output and request throughput, mean and p99 (--stat) TTFT and ITL, each with its "
+                    + "ratio to the --baseline label's at the same point. A Markdown table per sweep, or CSV."})
 final class CompareCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -38,17 +39,23 @@ final class CompareCommand implements Callable<Integer> {
     @Option(names = "--csv", description = "CSV instead of Markdown.")
     boolean csv;
 
+    @Option(names = "--stat", paramLabel = "STAT", defaultValue = "p99",
+            description = "The latency statistic compared beside the means: median, std, min, max or any percentile "
+                    + "pNN or pNN.N, e.g. p95, p99.9 (default: ${DEFAULT-VALUE}).")
+    String stat;
+
     @Mixin
     VerboseOption verbose = new VerboseOption();
 
     @Override
     public Integer call() {
         PrintWriter o = spec.commandLine().getOut();
+        Stat s = Cli.usage(() -> Stat.parse(stat));
         ResultLoader.Loaded loaded = ResultLoader.load(dirs);
         noResults(loaded);
         // a --baseline that names none of the labels read is bad input
         ResultTable table = ResultTable.of(loaded.records());
-        CompareTable t = Cli.usage(() -> CompareTable.build(table, baseline));
+        CompareTable t = Cli.usage(() -> CompareTable.build(table, baseline, s));
         if (!loaded.skipped().isEmpty()) {
             // the table is the output; what was left out goes to stderr
             report(spec.commandLine().getErr(), loaded);

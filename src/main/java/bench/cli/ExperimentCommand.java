@@ -7,8 +7,6 @@ import bench.experiment.Launcher;
 import bench.experiment.LocalLauncher;
 import bench.experiment.SlurmLauncher;
 import bench.experiment.Topology;
-import bench.slurm.Plan;
-import bench.slurm.PlanFormat;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
@@ -64,8 +62,13 @@ final class ExperimentCommand implements Callable<Integer> {
     @Option(names = "--only", split = ",", paramLabel = "LABEL", description = "Run only these topologies.")
     List<String> only = new ArrayList<>();
 
-    @Option(names = "--dry-run", description = "Show each topology's plan and sweeps; start nothing.")
+    @Option(names = "--dry-run", description = "Show what each topology would start (the local runtime's mock "
+            + "processes, or the slurm runtime's plan) and its sweeps; start nothing. The slurm runtime's dry run "
+            + "outside an allocation: name one with --hosts and --job-id.")
     boolean dryRun;
+
+    @Mixin
+    AllocationOptions allocation = new AllocationOptions();
 
     @Mixin
     VerboseOption verbose = new VerboseOption();
@@ -76,8 +79,7 @@ final class ExperimentCommand implements Callable<Integer> {
         CliEnv env = parent.env();
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        Launcher launcher = s.runtime().equals("local") ? new LocalLauncher(s.local(), s.nodes())
-                : new SlurmLauncher(s.slurm(), env.env(), Path.of("").toAbsolutePath());
+        Launcher launcher = launcher(s, env);
         Experiment.Commands commands = new Experiment.Commands() {
             @Override
             public int sweep(List<String> args) {
@@ -114,21 +116,43 @@ final class ExperimentCommand implements Callable<Integer> {
         }
         Experiment e = new Experiment(s, launcher, resultsDir, commands, out, env.clock());
         if (dryRun) {
-            for (Topology t : s.topologies()) {
-                if (!only.isEmpty() && !only.contains(t.label())) {
-                    continue;
-                }
-                Plan plan = e.plan(t);
-                out.println("== " + t.label() + ": " + bench.sweep.SweepLines.count(e.missing(t)) + " to run");
-                out.print(PlanFormat.text(plan));
-                for (List<String> a : e.sweepArgs(t, "ENDPOINT")) {
-                    out.println("bench " + bench.sweep.Shell.join(a));
-                }
-            }
-            out.flush();
-            return 0;
+            return e.dryRun(only);
         }
         return e.run(only);
+    }
+
+    /**
+     * The spec's runtime: the local one on node1..nodeN, or the slurm one on the allocation
+     * (for a dry run, --hosts and --job-id may stand for one).
+     */
+    private Launcher launcher(ExperimentSpec s, CliEnv env) {
+        if (s.runtime().equals("local")) {
+            if (allocation.given()) {
+                throw new BenchException("--hosts and --job-id are for the slurm runtime; the local runtime simulates"
+                        + " the spec's " + s.nodes() + " nodes (its 'nodes')", Cli.EXIT_USAGE, null);
+            }
+            return new LocalLauncher(s.local(), s.nodes());
+        }
+        if (!dryRun && allocation.given()) {
+            throw new BenchException("--hosts and --job-id go with --dry-run only: a launch runs on the nodes of its"
+                    + " allocation", Cli.EXIT_USAGE, null);
+        }
+        if (!allocation.given() && !AllocationOptions.inAllocation(env)) {
+            throw new BenchException(dryRun
+                    ? "the slurm runtime plans for an allocation and there is none (SLURM_JOB_ID and"
+                            + " SLURM_JOB_NODELIST are not set): give --hosts HOSTLIST --job-id ID, e.g. --hosts"
+                            + " 'node[1-4]' --job-id 1"
+                    : "the slurm runtime runs inside an allocation (SLURM_JOB_ID and SLURM_JOB_NODELIST are not set):"
+                            + " salloc -N 4 bash slurm/experiment.sbatch SPEC; to see the plans without one:"
+                            + " --dry-run --hosts HOSTLIST --job-id ID", Cli.EXIT_USAGE, null);
+        }
+        List<String> hosts = Cli.usage(() -> allocation.hosts(env));
+        if (hosts.isEmpty()) {
+            throw new BenchException("no hosts: give --hosts HOSTLIST or run inside a Slurm allocation"
+                    + " (SLURM_JOB_NODELIST)", Cli.EXIT_USAGE, null);
+        }
+        long jobId = Cli.usage(() -> allocation.jobId(env));
+        return new SlurmLauncher(s.slurm(), hosts, jobId, Path.of("").toAbsolutePath());
     }
 
     private ExperimentSpec load() {

@@ -36,7 +36,8 @@ final class OutputOptions {
     List<String> metadata;
 
     @Option(names = "--scrape-metrics",
-            description = "Read the server's /metrics (Prometheus) before and after the run; store the changes.")
+            description = "Read the server's /metrics (Prometheus) just before the timed requests (after the ready "
+                    + "check and the warm-ups) and after them; store the changes.")
     boolean scrapeMetrics;
 
     @Option(names = {"--disable-tqdm", "--no-progress"}, description = "No progress output.")

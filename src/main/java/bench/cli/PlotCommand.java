@@ -33,7 +33,10 @@ import picocli.CommandLine.Spec;
                     + "is re-run. One line per label, the same colour in every figure.",
             "Figures (PNG and SVG): output token throughput, request throughput, TTFT and ITL, each with a panel "
                     + "per sweep over input length (Prefill) and over output length (Decode); and for sweeps over "
-                    + "request rate or max concurrency, p99 TTFT and p99 ITL against output tokens/s."})
+                    + "request rate or max concurrency, p99 TTFT and p99 ITL against output tokens/s.",
+            "A sweep over several axes (a cross product) is drawn over its first axis, once for each value of the "
+                    + "others: a panel each in the TTFT, ITL and throughput figures, a latency-vs-throughput "
+                    + "figure each for request rate or max concurrency."})
 final class PlotCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -44,8 +47,10 @@ final class PlotCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "DIR", description = "Where figures go (default: FIRST_DIR/plots).")
     Path out;
 
-    @Option(names = "--stat", paramLabel = "mean|median|p90|p99", defaultValue = "mean",
-            description = "Statistic of the TTFT and ITL figures (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--stat", paramLabel = "STAT", defaultValue = "mean",
+            description = "Statistic of the TTFT and ITL figures: mean, median, std, min, max or any percentile pNN "
+                    + "or pNN.N, e.g. p95, p99.9 (from the saved histograms when the files do not list it; "
+                    + "default: ${DEFAULT-VALUE}).")
     String stat;
 
     @Option(names = "--format", paramLabel = "png,svg", defaultValue = "png,svg", split = ",",
@@ -79,8 +84,9 @@ final class PlotCommand implements Callable<Integer> {
         ResultTable table = ResultTable.of(loaded.records());
         List<FigureModel> figures = Figures.all(table, s, title);
         if (figures.isEmpty()) {
-            throw new BenchException("nothing to plot: no sweep over input-len, output-len, request-rate or "
-                    + "max-concurrency alone (sweeps found: " + String.join(", ", table.sweeps().keySet()) + ")");
+            throw new BenchException("nothing to plot: no sweep whose first axis is input-len, output-len, "
+                    + "request-rate or max-concurrency (sweeps found: " + String.join(", ", table.sweeps().keySet())
+                    + ")");
         }
         PrintWriter err = spec.commandLine().getErr();
         for (FigureModel f : figures) {

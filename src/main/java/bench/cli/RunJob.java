@@ -46,6 +46,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 
 /**
  * The work behind {@code bench run}, apart from picocli: resolve the model and tokenizer,
@@ -183,11 +184,8 @@ final class RunJob {
                 RunInfo info = new RunInfo(BenchVersion.get(), backend, label, modelId, codec == null ? null : codec.id(),
                         endpoint.toString(), path, datasetName, config.rampUp(), checked.metadata(),
                         configJson(checked, model));
-                Map<String, Double> metricsBefore = output.scrapeMetrics ? scrape(control) : null;
-                RunOutcome outcome = measure(endpoint, config, source, encoder, progress, resultFile, stop);
-                if (metricsBefore != null) {
-                    outcome = outcome.withServerMetrics(PrometheusText.delta(metricsBefore, scrape(control)));
-                }
+                RunOutcome outcome = measure(endpoint, config, source, encoder, progress, resultFile, stop,
+                        output.scrapeMetrics ? () -> scrape(control) : null);
                 RunResult result = Summarizer.summarize(info, outcome, config.numPrompts(), rate, config.burstiness(),
                         config.maxConcurrency(), goodput.enabled(), percentiles, env.zone());
                 out.print(SummaryTable.render(result, checked.shownMetrics()));
@@ -224,12 +222,12 @@ final class RunJob {
     }
 
     private RunOutcome measure(Endpoint endpoint, RunConfig config, SampleSource source, RequestEncoder encoder,
-            Progress progress, Path resultFile, RunControl control) {
+            Progress progress, Path resultFile, RunControl control, Supplier<Map<String, Double>> serverMetrics) {
         DetailWriter details = output.saveDetailed ? new DetailWriter(detailFile(resultFile), output.appendResult)
                 : null;
         try {
             return new Benchmark(endpoint, config, source, encoder, control, progress, details, env.clock(),
-                    new ClientOptions(load.selfWarmup, target.insecure)).run();
+                    new ClientOptions(load.selfWarmup, target.insecure), serverMetrics).run();
         } finally {
             if (details != null) {
                 details.close();

@@ -1,20 +1,21 @@
 package bench.cli;
 
-import bench.BenchException;
-import bench.slurm.Hostlist;
 import bench.slurm.KvBackend;
 import bench.slurm.KvLoadFailurePolicy;
 import bench.slurm.PlanConfig;
 import bench.slurm.ServeArgs;
 import java.util.List;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** What {@code bench slurm plan} and {@code bench slurm render} share: the topology and the serve arguments. */
+/**
+ * What {@code bench slurm plan} and {@code bench slurm render} share: the allocation, the
+ * topology and the serve arguments.
+ */
 final class SlurmPlanOptions {
-    @Option(names = "--hosts", paramLabel = "HOSTLIST",
-            description = "Nodes as a Slurm hostlist, e.g. node[1-4] (default: $SLURM_JOB_NODELIST).")
-    String hosts;
+    @Mixin
+    AllocationOptions allocation = new AllocationOptions();
 
     @Option(names = "--route", paramLabel = "R", defaultValue = "1",
             description = "Split the nodes into R equal groups behind a router (default: ${DEFAULT-VALUE}).")
@@ -30,10 +31,6 @@ final class SlurmPlanOptions {
             description = "GPUs on every node (default: ${DEFAULT-VALUE}). TP comes from the serve arguments "
                     + "(-tp, --tensor-parallel-size), else N.")
     int gpusPerNode;
-
-    @Option(names = "--job-id", paramLabel = "ID",
-            description = "Slurm job id; ports and logs derive from it (default: $SLURM_JOB_ID).")
-    Long jobId;
 
     @Option(names = "--base-port", paramLabel = "PORT",
             description = "First of the job's 20 ports (default: 20000 + 20 x (job id mod 600)).")
@@ -52,24 +49,8 @@ final class SlurmPlanOptions {
     List<String> serveArgs;
 
     PlanConfig config(CliEnv env) {
-        String hostlist = hosts != null ? hosts : env.get("SLURM_JOB_NODELIST");
         ServeArgs serve = new ServeArgs(serveArgs == null ? List.of() : serveArgs);
-        return new PlanConfig(Hostlist.expand(hostlist), route, prefill, gpusPerNode, serve, jobId(env), basePort,
-                kvBackend, kvLoadFailurePolicy);
-    }
-
-    private long jobId(CliEnv env) {
-        if (jobId != null) {
-            return jobId;
-        }
-        String fromEnv = env.get("SLURM_JOB_ID");
-        if (fromEnv == null || fromEnv.isBlank()) {
-            throw new BenchException("no job id: give --job-id or run inside a Slurm allocation (SLURM_JOB_ID)");
-        }
-        try {
-            return Long.parseLong(fromEnv.strip());
-        } catch (NumberFormatException e) {
-            throw new BenchException("SLURM_JOB_ID '" + fromEnv + "' is not a job id; give --job-id", e);
-        }
+        return new PlanConfig(allocation.hosts(env), route, prefill, gpusPerNode, serve, allocation.jobId(env),
+                basePort, kvBackend, kvLoadFailurePolicy);
     }
 }

@@ -118,13 +118,47 @@ public final class Experiment {
         return todo;
     }
 
-    /** Runs it all; returns the exit status (0: every topology complete). */
-    public int run(List<String> only) throws InterruptedException {
+    /**
+     * What {@link #run} would do, starting nothing: for each topology its points to run, what
+     * the launcher would start (the local runtime's processes, the slurm runtime's plan) and
+     * its sweeps. Returns the exit status (1: a topology's plan is refused, as the run reports it).
+     */
+    public int dryRun(List<String> only) {
+        int code = 0;
+        for (Topology t : selected(only)) {
+            out.println("== " + t.label() + ": " + SweepLines.count(missing(t)) + " to run");
+            try {
+                out.print(launcher.describe(plan(t), t.label(), logDir(t)));
+            } catch (BenchException e) {
+                out.println("   plan refused: " + e.getMessage());
+                code = 1;
+            }
+            out.println();
+            out.println("sweeps (ENDPOINT: where the topology serves once up):");
+            for (List<String> a : sweepArgs(t, "ENDPOINT")) {
+                out.println("  bench " + bench.sweep.Shell.join(a));
+            }
+        }
+        out.flush();
+        return code;
+    }
+
+    private List<Topology> selected(List<String> only) {
         List<Topology> topologies = spec.topologies().stream()
                 .filter(t -> only.isEmpty() || only.contains(t.label())).toList();
         if (topologies.isEmpty()) {
             throw new BenchException("no topology matches " + only);
         }
+        return topologies;
+    }
+
+    private Path logDir(Topology t) {
+        return root.resolve(t.label()).resolve("logs");
+    }
+
+    /** Runs it all; returns the exit status (0: every topology complete). */
+    public int run(List<String> only) throws InterruptedException {
+        List<Topology> topologies = selected(only);
         out.printf("bench experiment %s: %d topologies x %s, %s runtime -> %s%n", spec.name(),
                 topologies.size(), SweepLines.count(plan()), spec.runtime(), root);
         out.flush();
@@ -170,7 +204,7 @@ public final class Experiment {
         }
         Deployment d;
         try {
-            d = launcher.launch(plan, t.label(), dir.resolve("logs"));
+            d = launcher.launch(plan, t.label(), logDir(t));
         } catch (BenchException e) {
             return failed(t, dir, start, "launch failed: " + e.getMessage());
         }

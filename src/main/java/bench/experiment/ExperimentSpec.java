@@ -88,8 +88,8 @@ public record ExperimentSpec(String name, String runtime, int nodes, int gpusPer
         if (topologies.stream().noneMatch(t -> t.label().equals(base))) {
             throw new BenchException("baseline '" + baseline + "' is not one of the topologies");
         }
-        if (!Set.of("mean", "median", "p90", "p99").contains(stat)) {
-            throw new BenchException("bad stat '" + stat + "': mean, median, p90 or p99");
+        if (bench.plot.Stat.tryParse(stat) == null) {
+            throw new BenchException("bad stat '" + stat + "': " + bench.plot.Stat.CHOICES);
         }
     }
 

@@ -12,6 +12,12 @@ public interface Launcher {
      */
     Deployment launch(Plan plan, String label, Path logDir) throws InterruptedException;
 
+    /**
+     * What {@link #launch} would start for the plan, for people ({@code --dry-run}); starts
+     * nothing.
+     */
+    String describe(Plan plan, String label, Path logDir);
+
     /** The hosts a plan is made for. */
     java.util.List<String> hosts();
 

@@ -49,8 +49,7 @@ public record LocalEngineModel(double prefillTps, double stepMs, double perSeqUs
                 "--max-num-batched-tokens", Integer.toString(maxBatchedTokens),
                 "--kv-bytes-per-token", Long.toString(kvBytesPerToken),
                 "--kv-gbps", num(kvGbps)));
-        // a DP head simulates every rank of its vLLM, local and remote (headless nodes run no server)
-        int engines = node.role() == Role.DP_HEAD ? node.dpSize() : node.dpSizeLocal();
+        int engines = engines(node);
         if (engines > 1) {
             a.addAll(List.of("--data-parallel-size", Integer.toString(engines)));
             if (dpLockstepUs >= 0) {
@@ -63,6 +62,14 @@ public record LocalEngineModel(double prefillTps, double stepMs, double perSeqUs
             default -> { }
         }
         return a;
+    }
+
+    /**
+     * The data-parallel engines the node's mock simulates: a DP head every rank of its vLLM,
+     * local and remote (headless nodes run no server), any other node its own.
+     */
+    public int engines(Node node) {
+        return node.role() == Role.DP_HEAD ? node.dpSize() : node.dpSizeLocal();
     }
 
     private static String num(double v) {

@@ -2,9 +2,7 @@ package bench.experiment;
 
 import bench.BenchException;
 import bench.proc.BenchProcess;
-import bench.slurm.Node;
 import bench.slurm.Plan;
-import bench.slurm.Router;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -20,20 +18,18 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The {@code local} runtime: a plan's engines run as {@code bench mock} processes on
- * 127.0.0.1, each on a port of its own, with its role and the engine model, and the router
- * (and each group's own router, when the plan has them) as the {@code bench mock router}
- * stand-in, so the article's topologies run on a laptop with no Slurm and no GPU. A DP
- * group's head simulates all of the group's ranks (headless nodes have no server in vLLM
- * either, so they get no process). Logs go to {@code logDir}.
+ * The {@code local} runtime: starts the processes of the plan's {@link LocalPlan}, a plan's
+ * engines as {@code bench mock} processes on 127.0.0.1, each on a port of its own, with its
+ * role and the engine model, and the router (and each group's own router, when the plan has
+ * them) as the {@code bench mock router} stand-in, so the article's topologies run on a laptop
+ * with no Slurm and no GPU. A DP group's head simulates all of the group's ranks (headless
+ * nodes have no server in vLLM either, so they get no process). Logs go to {@code logDir}.
  */
 public final class LocalLaunch implements AutoCloseable {
     private static final long START_TIMEOUT_MS = 90_000;
 
     private final List<Process> processes = new ArrayList<>();
     private final Map<String, String> urls = new LinkedHashMap<>();
-    /** Plan URL of each group router to its local URL. */
-    private final Map<String, String> routerUrls = new LinkedHashMap<>();
     private String endpoint;
 
     private LocalLaunch() {}
@@ -56,72 +52,42 @@ public final class LocalLaunch implements AutoCloseable {
         } catch (IOException e) {
             throw new BenchException("cannot create " + logDir + ": " + e.getMessage(), e);
         }
-        List<Node> serving = plan.servingNodes().toList();
-        List<Process> engines = new ArrayList<>();
-        List<Path> portFiles = new ArrayList<>();
-        List<Path> logs = new ArrayList<>();
-        for (Node n : serving) {
-            String name = n.role().toString().toLowerCase(java.util.Locale.ROOT).replace('_', '-') + "-" + n.host();
-            Path portFile = logDir.resolve(name + ".port");
-            Path log = logDir.resolve(name + ".log");
-            deleteQuietly(portFile);
-            List<String> args = new ArrayList<>(List.of("mock", "--host", "127.0.0.1", "--port", "0", "--port-file",
-                    portFile.toString()));
-            args.addAll(model.mockArgs(n));
-            Process p = BenchProcess.start(BenchProcess.command(List.of("-Xms128m"), args), log);
-            processes.add(p);
-            engines.add(p);
-            portFiles.add(portFile);
-            logs.add(log);
+        LocalPlan local = LocalPlan.of(plan, model, logDir);
+        // started and not yet listening: the engines start together, a router once its workers listen
+        Map<String, Process> starting = new LinkedHashMap<>();
+        Map<String, String> localUrls = new LinkedHashMap<>();
+        for (LocalPlan.Proc p : local.processes()) {
+            for (LocalPlan.Arg a : p.args()) {
+                if (a instanceof LocalPlan.UrlOf u && !localUrls.containsKey(u.process())) {
+                    awaitAll(local, starting, localUrls);
+                }
+            }
+            deleteQuietly(local.portFile(p));
+            Process proc = BenchProcess.start(BenchProcess.command(p.jvmOptions(), LocalPlan.words(p, localUrls::get)),
+                    local.log(p));
+            processes.add(proc);
+            starting.put(p.name(), proc);
         }
-        for (int i = 0; i < serving.size(); i++) {
-            int port = BenchProcess.awaitPort(engines.get(i), portFiles.get(i), logs.get(i), START_TIMEOUT_MS);
-            urls.put(serving.get(i).url(), "http://127.0.0.1:" + port);
+        awaitAll(local, starting, localUrls);
+        for (LocalPlan.Proc p : local.processes()) {
+            if (p.engines() > 0) {
+                urls.put(p.standsFor(), localUrls.get(p.name()));
+            }
         }
-        // each group's own router first: the router's workers are their URLs
-        for (Router g : plan.groupRouters()) {
-            routerUrls.put(g.url(), startRouter(g, "group-router-" + g.host(), logDir));
-        }
-        Router r = plan.router();
-        endpoint = r == null ? urls.values().iterator().next() : startRouter(r, "router", logDir);
+        endpoint = localUrls.get(local.endpoint());
         awaitHealthy(endpoint, START_TIMEOUT_MS);
     }
 
-    /** The router stand-in with the plan router's settings, its workers mapped to their local URLs. */
-    private String startRouter(Router r, String name, Path logDir) throws InterruptedException {
-        Path portFile = logDir.resolve(name + ".port");
-        Path log = logDir.resolve(name + ".log");
-        deleteQuietly(portFile);
-        List<String> args = new ArrayList<>(List.of("mock", "router", "--host", "127.0.0.1", "--port", "0",
-                "--port-file", portFile.toString(), "--policy", r.policy()));
-        if (!r.prefill().isEmpty()) {
-            args.add("--vllm-pd-disaggregation");
-            for (String u : r.prefill()) {
-                args.addAll(List.of("--prefill", local(u)));
-            }
-            for (String u : r.decode()) {
-                args.addAll(List.of("--decode", local(u)));
-            }
-        } else {
-            args.add("--worker-urls");
-            for (String u : r.workers()) {
-                args.add(local(u));
+    /** Waits until every started process listens; records its local URL. */
+    private static void awaitAll(LocalPlan local, Map<String, Process> starting, Map<String, String> localUrls)
+            throws InterruptedException {
+        for (LocalPlan.Proc p : local.processes()) {
+            Process proc = starting.remove(p.name());
+            if (proc != null) {
+                int port = BenchProcess.awaitPort(proc, local.portFile(p), local.log(p), START_TIMEOUT_MS);
+                localUrls.put(p.name(), "http://127.0.0.1:" + port);
             }
         }
-        if (r.intraNodeDataParallelSize() > 1) {
-            args.addAll(List.of("--intra-node-data-parallel-size", Integer.toString(r.intraNodeDataParallelSize())));
-        }
-        Process p = BenchProcess.start(BenchProcess.command(List.of("-Xms64m"), args), log);
-        processes.add(p);
-        return "http://127.0.0.1:" + BenchProcess.awaitPort(p, portFile, log, START_TIMEOUT_MS);
-    }
-
-    private String local(String planUrl) {
-        String u = urls.getOrDefault(planUrl, routerUrls.get(planUrl));
-        if (u == null) {
-            throw new IllegalStateException("the router names " + planUrl + ", which no engine or group router serves");
-        }
-        return u;
     }
 
     private static void awaitHealthy(String url, long timeoutMillis) throws InterruptedException {

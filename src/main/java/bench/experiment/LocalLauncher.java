@@ -32,6 +32,11 @@ public final class LocalLauncher implements Launcher {
     }
 
     @Override
+    public String describe(Plan plan, String label, Path logDir) {
+        return LocalPlan.of(plan, model, logDir).text();
+    }
+
+    @Override
     public List<String> hosts() {
         List<String> h = new ArrayList<>();
         for (int i = 1; i <= nodes; i++) {

@@ -2,11 +2,11 @@ package bench.experiment;
 
 import bench.BenchException;
 import bench.proc.BenchProcess;
-import bench.slurm.Hostlist;
 import bench.slurm.LaunchOptions;
 import bench.slurm.LaunchRuntime;
 import bench.slurm.LaunchScript;
 import bench.slurm.Plan;
+import bench.slurm.PlanFormat;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
@@ -16,14 +16,13 @@ import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The slurm runtime: inside an allocation, renders the plan's launch script (the same as
- * {@code slurm/vllm.sbatch} runs), runs it, waits for the endpoint file it writes, and on
- * close stops it (TERM; its trap stops this launch's processes and containers) and keeps the
- * engine logs in the topology's result directory.
+ * The slurm runtime: inside an allocation (its hosts and job id), renders the plan's launch
+ * script (the same as {@code slurm/vllm.sbatch} runs), runs it, waits for the endpoint file it
+ * writes, and on close stops it (TERM; its trap stops this launch's processes and containers)
+ * and keeps the engine logs in the topology's result directory.
  */
 public final class SlurmLauncher implements Launcher {
     private final ExperimentSpec.SlurmSettings settings;
@@ -31,22 +30,23 @@ public final class SlurmLauncher implements Launcher {
     private final long jobId;
     private final Path workDir;
 
-    /** @param env the environment: SLURM_JOB_ID and SLURM_JOB_NODELIST must be set */
-    public SlurmLauncher(ExperimentSpec.SlurmSettings settings, Map<String, String> env, Path workDir) {
-        String id = env.get("SLURM_JOB_ID");
-        String nodes = env.get("SLURM_JOB_NODELIST");
-        if (id == null || nodes == null) {
-            throw new BenchException("the slurm runtime runs inside an allocation (SLURM_JOB_ID and SLURM_JOB_NODELIST"
-                    + " are not set): salloc -N 4 bash slurm/experiment.sbatch SPEC");
-        }
-        try {
-            this.jobId = Long.parseLong(id.strip());
-        } catch (NumberFormatException e) {
-            throw new BenchException("SLURM_JOB_ID '" + id + "' is not a number");
-        }
+    /**
+     * @param hosts the allocation's nodes, in Slurm order
+     * @param jobId the allocation's job id: ports and the launch's log directory derive from it
+     */
+    public SlurmLauncher(ExperimentSpec.SlurmSettings settings, List<String> hosts, long jobId, Path workDir) {
         this.settings = settings;
-        this.hosts = Hostlist.expand(nodes);
+        this.hosts = List.copyOf(hosts);
+        this.jobId = jobId;
         this.workDir = workDir;
+    }
+
+    @Override
+    public String describe(Plan plan, String label, Path logDir) {
+        LaunchOptions o = options();
+        return PlanFormat.text(plan) + "launch:   bash " + script(label) + " (runtime " + o.runtime().cliName()
+                + (o.image() == null ? "" : ", image " + o.image()) + "), as slurm/vllm.sbatch does; logs kept in "
+                + logDir + "\n";
     }
 
     @Override
@@ -75,9 +75,9 @@ public final class SlurmLauncher implements Launcher {
 
     @Override
     public Deployment launch(Plan plan, String label, Path logDir) throws InterruptedException {
-        Path jobLogs = workDir.resolve("logs").resolve(Long.toString(jobId));
+        Path jobLogs = jobLogs();
         Path endpointFile = jobLogs.resolve("endpoint");
-        Path script = jobLogs.resolve("launch-" + label + ".sh");
+        Path script = script(label);
         Path output = jobLogs.resolve("launch-" + label + ".out");
         try {
             Files.createDirectories(jobLogs);
@@ -130,6 +130,14 @@ public final class SlurmLauncher implements Launcher {
                 keepLogs(jobLogs, logDir);
             }
         };
+    }
+
+    private Path jobLogs() {
+        return workDir.resolve("logs").resolve(Long.toString(jobId));
+    }
+
+    private Path script(String label) {
+        return jobLogs().resolve("launch-" + label + ".sh");
     }
 
     private static void stop(Process p) {

@@ -6,6 +6,7 @@ import bench.dataset.SampleSource;
 import bench.metrics.CpuSteal;
 import bench.metrics.GoodputSlo;
 import bench.metrics.LatencyRecorder;
+import bench.metrics.PrometheusText;
 import bench.metrics.RunMetrics;
 import bench.openai.Endpoint;
 import bench.openai.RequestEncoder;
@@ -13,11 +14,14 @@ import bench.openai.StreamClient;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.time.Clock;
+import java.util.Map;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * Runs one benchmark against an endpoint: optional ready check, warm-up requests through the
- * same data path, then the timed run on the seeded schedule. I/O happens here and in the
+ * same data path, then the timed run on the seeded schedule, with the server's counters read
+ * around the timed run alone when asked. I/O happens here and in the
  * {@link StreamClient}; the arithmetic lives in {@link RequestAccounting}.
  */
 public final class Benchmark {
@@ -32,10 +36,16 @@ public final class Benchmark {
     private final Consumer<RequestRecord> details;
     private final Clock clock;
     private final ClientOptions client;
+    private final Supplier<Map<String, Double>> serverMetrics;
 
+    /**
+     * @param serverMetrics the server's counters ({@code GET /metrics}), read just before the
+     *                      timed requests (after the ready check and the warm-ups) and after
+     *                      them, the change stored in the outcome; null: not read
+     */
     public Benchmark(Endpoint endpoint, RunConfig config, SampleSource source, RequestEncoder encoder,
             RunControl control, Progress progress, Consumer<RequestRecord> details, Clock clock,
-            ClientOptions client) {
+            ClientOptions client, Supplier<Map<String, Double>> serverMetrics) {
         if (source.size() < 1) {
             throw new BenchException("the dataset is empty");
         }
@@ -48,6 +58,7 @@ public final class Benchmark {
         this.details = details;
         this.clock = clock;
         this.client = client;
+        this.serverMetrics = serverMetrics;
     }
 
     public RunOutcome run() {
@@ -91,6 +102,9 @@ public final class Benchmark {
             if (pool > 0) {
                 client.preconnect(pool, 10_000_000_000L);
             }
+            // the server's counters from here on count the timed requests only: not the ready
+            // check's, not the warm-ups' (read before the GC and the JIT settle, which it feeds)
+            Map<String, Double> metricsBefore = serverMetrics == null ? null : serverMetrics.get();
             // what building the requests and warming up left behind is collected now, not by a
             // young collection in the run's first seconds (a 13-24 ms pause at 512 streams)
             System.gc();
@@ -129,11 +143,13 @@ public final class Benchmark {
                 ThreadCpu.report(threadsBefore, ThreadCpu.snapshot(), System.err);
             }
             long duration = driver.endNanos() - driver.startNanos();
+            Map<String, Double> serverDeltas = metricsBefore == null ? null
+                    : PrometheusText.delta(metricsBefore, serverMetrics.get());
             return new RunOutcome(metrics, startEpoch, duration, n == 0 ? 0 : offsets[n - 1],
                     driver.lastSendOffsetNanos(), n - driver.notSent(),
                     driver.notSent(), driver.stopped(), cpu, client.stats().reads - readsBefore,
                     client.stats().stampedReads - stampedBefore, client.stats().tokens - tokensBefore,
-                    client.stats().readerLag, jit, null, steal);
+                    client.stats().readerLag, jit, serverDeltas, steal);
         }
     }
 

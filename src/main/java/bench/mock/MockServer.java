@@ -481,7 +481,7 @@ public final class MockServer implements AutoCloseable {
         }
         long sent = flushOut(s, written, dueNanos);
         if (last) {
-            stats.requestFinished(s.arrivalNanos, sent);
+            stats.requestFinished(s.arrivalNanos, sent, s.warmup);
             s.conn.streamEnded();
         }
     }
@@ -522,8 +522,8 @@ public final class MockServer implements AutoCloseable {
             s.conn.write(out);
         }
         long sent = System.nanoTime();
-        if (tokens > 0 && !s.warmup) {
-            stats.tokensWritten(tokens, dueNanos, sent, s.arrivalNanos, s.lastWriteNanos, s.lastDueNanos);
+        if (tokens > 0) {
+            stats.tokensWritten(tokens, dueNanos, sent, s.arrivalNanos, s.lastWriteNanos, s.lastDueNanos, s.warmup);
         }
         if (tokens > 0) {
             s.lastWriteNanos = sent;
@@ -542,10 +542,8 @@ public final class MockServer implements AutoCloseable {
         }
         s.conn.write(ByteBuffer.wrap(wholeAnswer(s)));
         long sent = System.nanoTime();
-        if (!s.warmup) {
-            stats.wholeWritten(s.format.maxTokens(), s.dueNanos, sent, s.arrivalNanos);
-        }
-        stats.requestFinished(s.arrivalNanos, sent);
+        stats.wholeWritten(s.format.maxTokens(), s.dueNanos, sent, s.arrivalNanos, s.warmup);
+        stats.requestFinished(s.arrivalNanos, sent, s.warmup);
         s.conn.streamEnded();
     }
 
@@ -905,7 +903,7 @@ public final class MockServer implements AutoCloseable {
             if (warmup) {
                 stats.warmupRequests++;
             }
-            stats.promptTokens += promptTokens;
+            stats.admitted(promptTokens, warmup);
             JsonNode kv = req.path("kv_transfer_params");
             boolean remotePrefilled = config.role() == MockConfig.Role.DECODE && kv.path("do_remote_prefill")
                     .asBoolean(false);

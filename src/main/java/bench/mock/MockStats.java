@@ -6,7 +6,10 @@ import java.util.Locale;
 /**
  * What the mock really did, from its own send times: the ground truth a client's
  * measurements are checked against ({@code GET /mock/stats}), and the counters and
- * histograms of {@code GET /metrics} under vLLM's metric names. Mutable; loop thread only.
+ * histograms of {@code GET /metrics} under vLLM's metric names. {@code /metrics} counts every
+ * request, warm-ups ({@code x-bench-warmup}) included, as vLLM does; the ground truth's
+ * latencies, tokens and finished requests leave warm-ups out (they are counted in
+ * {@code warmupRequests} only). Mutable; loop thread only.
  */
 final class MockStats {
     /** vLLM's bucket bounds, seconds. */
@@ -26,9 +29,15 @@ final class MockStats {
     final PromHistogram ttftSeconds = new PromHistogram(TTFT_BUCKETS);
     final PromHistogram itlSeconds = new PromHistogram(ITL_BUCKETS);
     final PromHistogram e2eSeconds = new PromHistogram(E2E_BUCKETS);
+    /** {@code /metrics}: every request, warm-ups too. */
+    long promptTokensTotal;
+    long generationTokensTotal;
+    long requestSuccessTotal;
+    /** Ground truth: every request received, warm-ups too. */
     long requests;
     long warmupRequests;
     long streamsStarted;
+    /** Ground truth, warm-ups left out. */
     long tokensSent;
     long promptTokens;
     long finished;
@@ -43,6 +52,9 @@ final class MockStats {
         ttftSeconds.reset();
         itlSeconds.reset();
         e2eSeconds.reset();
+        promptTokensTotal = 0;
+        generationTokensTotal = 0;
+        requestSuccessTotal = 0;
         requests = 0;
         warmupRequests = 0;
         streamsStarted = 0;
@@ -52,9 +64,29 @@ final class MockStats {
         faultsInjected = 0;
     }
 
+    /** A request admitted with {@code promptTokens} tokens to prefill. */
+    void admitted(int promptTokens, boolean warmup) {
+        promptTokensTotal += promptTokens;
+        if (!warmup) {
+            this.promptTokens += promptTokens;
+        }
+    }
+
     /** A token (or several, written together) left at {@code nowNanos}. */
     void tokensWritten(int count, long dueNanos, long nowNanos, long arrivalNanos, long previousWriteNanos,
-            long previousDueNanos) {
+            long previousDueNanos, boolean warmup) {
+        generationTokensTotal += count;
+        if (previousWriteNanos == 0) {
+            ttftSeconds.observe((nowNanos - arrivalNanos) / 1e9);
+        } else {
+            itlSeconds.observe((nowNanos - previousWriteNanos) / 1e9);
+        }
+        for (int i = 1; i < count; i++) {
+            itlSeconds.observe(0);
+        }
+        if (warmup) {
+            return;
+        }
         tokensSent += count;
         lateness.record(nowNanos - dueNanos);
         if (previousDueNanos == 0) {
@@ -65,31 +97,31 @@ final class MockStats {
         itlScheduled.record(0, count - 1L);
         if (previousWriteNanos == 0) {
             ttft.record(nowNanos - arrivalNanos);
-            ttftSeconds.observe((nowNanos - arrivalNanos) / 1e9);
-            itl.record(0, count - 1L);
         } else {
-            long gap = nowNanos - previousWriteNanos;
-            itl.record(gap);
-            itlSeconds.observe(gap / 1e9);
-            itl.record(0, count - 1L);
+            itl.record(nowNanos - previousWriteNanos);
         }
-        for (int i = 1; i < count; i++) {
-            itlSeconds.observe(0);
-        }
+        itl.record(0, count - 1L);
     }
 
     /** A non-streamed answer of {@code count} tokens left at {@code nowNanos}: a TTFT, no gaps. */
-    void wholeWritten(int count, long dueNanos, long nowNanos, long arrivalNanos) {
+    void wholeWritten(int count, long dueNanos, long nowNanos, long arrivalNanos, boolean warmup) {
+        generationTokensTotal += count;
+        ttftSeconds.observe((nowNanos - arrivalNanos) / 1e9);
+        if (warmup) {
+            return;
+        }
         tokensSent += count;
         ttftScheduled.record(dueNanos - arrivalNanos);
         lateness.record(nowNanos - dueNanos);
         ttft.record(nowNanos - arrivalNanos);
-        ttftSeconds.observe((nowNanos - arrivalNanos) / 1e9);
     }
 
-    void requestFinished(long arrivalNanos, long nowNanos) {
-        finished++;
+    void requestFinished(long arrivalNanos, long nowNanos, boolean warmup) {
+        requestSuccessTotal++;
         e2eSeconds.observe((nowNanos - arrivalNanos) / 1e9);
+        if (!warmup) {
+            finished++;
+        }
     }
 
     /** Prometheus text exposition with vLLM's metric names. */
@@ -98,10 +130,12 @@ final class MockStats {
         StringBuilder sb = new StringBuilder(4096);
         gauge(sb, "vllm:num_requests_running", "Number of requests in model execution batches.", l, running);
         gauge(sb, "vllm:num_requests_waiting", "Number of requests waiting to be processed.", l, waiting);
-        counter(sb, "vllm:prompt_tokens_total", "Number of prefill tokens processed.", l, promptTokens);
-        counter(sb, "vllm:generation_tokens_total", "Number of generation tokens processed.", l, tokensSent);
+        counter(sb, "vllm:prompt_tokens_total", "Number of prefill tokens processed.", l, promptTokensTotal);
+        counter(sb, "vllm:generation_tokens_total", "Number of generation tokens processed.", l,
+                generationTokensTotal);
         String lr = l.substring(0, l.length() - 1) + ",finished_reason=\"length\"}";
-        counter(sb, "vllm:request_success_total", "Count of successfully processed requests.", lr, finished);
+        counter(sb, "vllm:request_success_total", "Count of successfully processed requests.", lr,
+                requestSuccessTotal);
         ttftSeconds.render(sb, "vllm:time_to_first_token_seconds", "Histogram of time to first token in seconds.", l);
         itlSeconds.render(sb, "vllm:inter_token_latency_seconds", "Histogram of inter-token latency in seconds.", l);
         e2eSeconds.render(sb, "vllm:e2e_request_latency_seconds", "Histogram of end to end request latency in seconds.",

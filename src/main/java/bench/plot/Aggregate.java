@@ -12,30 +12,48 @@ import java.util.Map;
  *
  * <p>How runs combine: throughputs are the mean of the runs' throughputs (each run is one
  * measurement of the same rate). A mean latency is the mean over every sample of every run
- * (the runs' exact means weighted by their sample counts). Median and percentiles come from
- * the runs' HdrHistograms merged into one, when every run has them (bench results);
- * otherwise (vLLM results) they are the mean of the runs' values, an approximation. With
- * one run, the file's own values are used as they are.
+ * (the runs' exact means weighted by their sample counts), the standard deviation that of
+ * every sample (pooled from the runs' means, deviations and counts), the minimum and maximum
+ * those of all runs. Median and percentiles come from the runs' HdrHistograms merged into
+ * one, when every run has them (bench results); otherwise (vLLM results) they are the mean of
+ * the runs' values, an approximation. With one run, the file's own values are used as they
+ * are, and its histogram answers the percentiles the file does not list (say p99.9).
+ *
+ * @param latencies each metric's latencies, one per run, in run order (a metric some run lacks is absent)
  */
 public record Aggregate(int runs, double outputThroughput, double requestThroughput,
-        Map<Metric, Map<Stat, Double>> latencies) {
+        Map<Metric, List<Latency>> latencies) {
     public Aggregate {
         if (runs < 1) {
             throw new IllegalArgumentException("runs must be >= 1");
         }
-        Map<Metric, Map<Stat, Double>> l = new EnumMap<>(Metric.class);
-        latencies.forEach((m, v) -> {
-            Map<Stat, Double> s = new EnumMap<>(Stat.class);
-            s.putAll(v);
-            l.put(m, Collections.unmodifiableMap(s));
-        });
+        Map<Metric, List<Latency>> l = new EnumMap<>(Metric.class);
+        for (Map.Entry<Metric, List<Latency>> e : latencies.entrySet()) {
+            if (e.getValue().size() != runs) {
+                throw new IllegalArgumentException(e.getKey() + ": " + e.getValue().size() + " latencies for " + runs
+                        + " runs");
+            }
+            l.put(e.getKey(), List.copyOf(e.getValue()));
+        }
         latencies = Collections.unmodifiableMap(l);
     }
 
-    /** A latency statistic in ms, or null when the results do not have it. */
+    /** A latency statistic in ms, combined over the runs as the class comment says; null when the results lack it. */
     public Double latency(Metric m, Stat s) {
-        Map<Stat, Double> v = latencies.get(m);
-        return v == null ? null : v.get(s);
+        List<Latency> ls = latencies.get(m);
+        if (ls == null) {
+            return null;
+        }
+        if (ls.size() == 1 && ls.get(0).get(s) != null) {
+            return ls.get(0).get(s);
+        }
+        return switch (s.kind()) {
+            case MEAN -> weightedMean(ls);
+            case STD -> pooledStd(ls);
+            case MIN -> extreme(ls, s, true);
+            case MAX -> extreme(ls, s, false);
+            case PERCENTILE -> percentile(ls, s);
+        };
     }
 
     /** Combines the runs of one point, as the class comment says. */
@@ -46,30 +64,12 @@ public record Aggregate(int runs, double outputThroughput, double requestThrough
         int n = runs.size();
         double out = runs.stream().mapToDouble(RunRecord::outputThroughput).sum() / n;
         double req = runs.stream().mapToDouble(RunRecord::requestThroughput).sum() / n;
-        Map<Metric, Map<Stat, Double>> lat = new EnumMap<>(Metric.class);
+        Map<Metric, List<Latency>> lat = new EnumMap<>(Metric.class);
         for (Metric m : ResultParser.METRICS) {
-            Map<Stat, Double> values = new EnumMap<>(Stat.class);
             List<Latency> ls = runs.stream().map(r -> r.latencies().get(m)).toList();
-            if (ls.stream().anyMatch(l -> l == null)) {
-                continue;
+            if (ls.stream().noneMatch(l -> l == null)) {
+                lat.put(m, ls);
             }
-            if (n == 1) {
-                values.putAll(ls.get(0).values());
-                fillFromHistogram(values, List.of(ls.get(0)), true);
-            } else {
-                Double mean = weightedMean(ls);
-                if (mean != null) {
-                    values.put(Stat.MEAN, mean);
-                }
-                if (!fillFromHistogram(values, ls, false)) {
-                    for (Stat s : Stat.values()) {
-                        if (s != Stat.MEAN && ls.stream().allMatch(l -> l.get(s) != null)) {
-                            values.put(s, ls.stream().mapToDouble(l -> l.get(s)).sum() / n);
-                        }
-                    }
-                }
-            }
-            lat.put(m, values);
         }
         return new Aggregate(n, out, req, lat);
     }
@@ -91,12 +91,54 @@ public record Aggregate(int runs, double outputThroughput, double requestThrough
     }
 
     /**
-     * Percentiles from the merged histograms, if every run has one. With {@code onlyMissing},
-     * fills only what {@code values} lacks (one run whose file lacks, say, p90).
+     * The deviation of all samples: E[x^2] - E[x]^2 over the runs' own (population) deviations
+     * and means weighted by their counts; from the merged histogram when a run lacks them.
      */
-    private static boolean fillFromHistogram(Map<Stat, Double> values, List<Latency> ls, boolean onlyMissing) {
+    private static Double pooledStd(List<Latency> ls) {
+        Double mean = weightedMean(ls);
+        long count = ls.stream().mapToLong(Latency::count).sum();
+        if (mean == null || count == 0 || ls.stream().anyMatch(l -> l.get(Stat.STD) == null)) {
+            LatencyRecorder merged = merged(ls);
+            return merged == null ? null : merged.stdNanos() / 1e6;
+        }
+        double squares = 0;
+        for (Latency l : ls) {
+            double m = l.get(Stat.MEAN);
+            double sd = l.get(Stat.STD);
+            squares += l.count() * (sd * sd + m * m);
+        }
+        return Math.sqrt(Math.max(0, squares / count - mean * mean));
+    }
+
+    /** The smallest minimum or largest maximum of the runs; from the merged histogram when a run lacks it. */
+    private static Double extreme(List<Latency> ls, Stat s, boolean min) {
+        if (ls.stream().allMatch(l -> l.get(s) != null)) {
+            var values = ls.stream().mapToDouble(l -> l.get(s));
+            return min ? values.min().getAsDouble() : values.max().getAsDouble();
+        }
+        LatencyRecorder merged = merged(ls);
+        if (merged == null) {
+            return null;
+        }
+        return (min ? merged.minNanos() : merged.maxNanos()) / 1e6;
+    }
+
+    /** From the merged histograms; without them (vLLM) the mean of the runs' values, when every run has one. */
+    private static Double percentile(List<Latency> ls, Stat s) {
+        LatencyRecorder merged = merged(ls);
+        if (merged != null) {
+            return merged.percentileNanos(s.percentile()) / 1e6;
+        }
+        if (ls.stream().allMatch(l -> l.get(s) != null)) {
+            return ls.stream().mapToDouble(l -> l.get(s)).sum() / ls.size();
+        }
+        return null;
+    }
+
+    /** The runs' histograms merged with add (never averaged), or null when a run has none or all are empty. */
+    private static LatencyRecorder merged(List<Latency> ls) {
         if (ls.stream().anyMatch(l -> l.histogram() == null)) {
-            return false;
+            return null;
         }
         LatencyRecorder merged = new LatencyRecorder();
         try {
@@ -104,17 +146,8 @@ public record Aggregate(int runs, double outputThroughput, double requestThrough
                 merged.add(LatencyRecorder.fromBase64(l.histogram()));
             }
         } catch (IllegalArgumentException e) {
-            return false;
+            return null;
         }
-        if (merged.count() == 0) {
-            return false;
-        }
-        for (Stat s : Stat.values()) {
-            if (s == Stat.MEAN || (onlyMissing && values.get(s) != null)) {
-                continue;
-            }
-            values.put(s, merged.percentileNanos(s.percentile()) / 1e6);
-        }
-        return true;
+        return merged.count() == 0 ? null : merged;
     }
 }

@@ -9,26 +9,44 @@ import java.util.function.Function;
 
 /**
  * {@code bench compare}: per sweep and point, each label's key figures and their ratio to
- * the baseline label's at the same point, as Markdown or CSV. Pure.
+ * the baseline label's at the same point, as Markdown or CSV: throughputs, mean TTFT and ITL,
+ * and a second latency statistic (p99 unless another is asked for). Pure.
  */
 public final class CompareTable {
-    /** The columns compared. */
-    public enum Column {
-        OUTPUT_THROUGHPUT("output tok/s", "output_throughput", r -> r.stats().outputThroughput()),
-        REQUEST_THROUGHPUT("req/s", "request_throughput", r -> r.stats().requestThroughput()),
-        MEAN_TTFT("mean TTFT (ms)", "mean_ttft_ms", r -> r.stats().latency(Metric.TTFT, Stat.MEAN)),
-        MEAN_ITL("mean ITL (ms)", "mean_itl_ms", r -> r.stats().latency(Metric.ITL, Stat.MEAN)),
-        P99_TTFT("p99 TTFT (ms)", "p99_ttft_ms", r -> r.stats().latency(Metric.TTFT, Stat.P99)),
-        P99_ITL("p99 ITL (ms)", "p99_itl_ms", r -> r.stats().latency(Metric.ITL, Stat.P99));
+    /**
+     * One column compared.
+     *
+     * @param title as the Markdown header shows it
+     * @param key   the CSV column (and its ratio's, KEY_ratio)
+     */
+    public record Column(String title, String key, Function<PointRow, Double> value) {
+        public static final Column OUTPUT_THROUGHPUT = new Column("output tok/s", "output_throughput",
+                r -> r.stats().outputThroughput());
+        public static final Column REQUEST_THROUGHPUT = new Column("req/s", "request_throughput",
+                r -> r.stats().requestThroughput());
+        public static final Column MEAN_TTFT = latency(Metric.TTFT, Stat.MEAN);
+        public static final Column MEAN_ITL = latency(Metric.ITL, Stat.MEAN);
 
-        private final String title;
-        private final String key;
-        private final Function<PointRow, Double> value;
+        public Column {
+            java.util.Objects.requireNonNull(title, "title");
+            java.util.Objects.requireNonNull(key, "key");
+            java.util.Objects.requireNonNull(value, "value");
+        }
 
-        Column(String title, String key, Function<PointRow, Double> value) {
-            this.title = title;
-            this.key = key;
-            this.value = value;
+        /** A latency statistic of a metric, e.g. {@code p99.9 TTFT (ms)}, {@code p99.9_ttft_ms}. */
+        public static Column latency(Metric m, Stat s) {
+            return new Column(s.key() + " " + m.label() + " (ms)", s.key() + "_" + m.key() + "_ms",
+                    r -> r.stats().latency(m, s));
+        }
+
+        /** The columns for a latency statistic: throughputs, mean TTFT and ITL, then the statistic's. */
+        public static List<Column> of(Stat stat) {
+            List<Column> c = new ArrayList<>(List.of(OUTPUT_THROUGHPUT, REQUEST_THROUGHPUT, MEAN_TTFT, MEAN_ITL));
+            if (!stat.equals(Stat.MEAN)) {
+                c.add(latency(Metric.TTFT, stat));
+                c.add(latency(Metric.ITL, stat));
+            }
+            return c;
         }
 
         public Double of(PointRow r) {
@@ -66,19 +84,33 @@ public final class CompareTable {
     }
 
     private final String baseline;
+    private final List<Column> columns;
     private final List<Section> sections;
 
-    private CompareTable(String baseline, List<Section> sections) {
+    private CompareTable(String baseline, List<Column> columns, List<Section> sections) {
         this.baseline = baseline;
+        this.columns = List.copyOf(columns);
         this.sections = List.copyOf(sections);
+    }
+
+    public List<Column> columns() {
+        return columns;
     }
 
     public List<Section> sections() {
         return sections;
     }
 
-    /** Every sweep (by name), every point of it over all labels, every label: the baseline first. */
+    /** As {@link #build(ResultTable, String, Stat)} with p99 beside the means. */
     public static CompareTable build(ResultTable table, String baseline) {
+        return build(table, baseline, Stat.P99);
+    }
+
+    /**
+     * Every sweep (by name), every point of it over all labels, every label: the baseline first;
+     * the columns of {@link Column#of(Stat)}.
+     */
+    public static CompareTable build(ResultTable table, String baseline, Stat stat) {
         if (!table.labels().contains(baseline)) {
             throw new BenchException("baseline label '" + baseline + "' is not in the results (labels: "
                     + String.join(", ", table.labels()) + ")");
@@ -98,7 +130,7 @@ public final class CompareTable {
             }
             sections.add(new Section(sweep, lines));
         }
-        return new CompareTable(baseline, sections);
+        return new CompareTable(baseline, Column.of(stat), sections);
     }
 
     public String markdown() {
@@ -109,23 +141,23 @@ public final class CompareTable {
         for (Section s : sections) {
             sb.append("\n## Sweep `").append(s.sweep()).append("`\n\n");
             sb.append("| point | label | runs |");
-            for (Column c : Column.values()) {
-                sb.append(' ').append(c.title).append(" |");
+            for (Column c : columns) {
+                sb.append(' ').append(c.title()).append(" |");
             }
             sb.append("\n|---|---|---:|");
-            sb.append("---:|".repeat(Column.values().length));
+            sb.append("---:|".repeat(columns.size()));
             sb.append('\n');
             for (Line l : s.lines()) {
                 sb.append("| ").append(l.point()).append(" | ").append(l.label())
                         .append(l.isBaseline() ? " (baseline)" : "").append(" | ");
                 if (l.row() == null) {
                     sb.append("- |");
-                    sb.append(" missing |".repeat(Column.values().length));
+                    sb.append(" missing |".repeat(columns.size()));
                     sb.append('\n');
                     continue;
                 }
                 sb.append(l.row().stats().runs()).append(" |");
-                for (Column c : Column.values()) {
+                for (Column c : columns) {
                     Double v = c.of(l.row());
                     sb.append(' ').append(v == null ? "n/a" : value(c, v));
                     if (!l.isBaseline() && v != null) {
@@ -142,8 +174,8 @@ public final class CompareTable {
 
     public String csv() {
         StringBuilder sb = new StringBuilder("sweep,point,label,status,runs");
-        for (Column c : Column.values()) {
-            sb.append(',').append(c.key).append(',').append(c.key).append("_ratio");
+        for (Column c : columns) {
+            sb.append(',').append(c.key()).append(',').append(c.key()).append("_ratio");
         }
         sb.append('\n');
         for (Section s : sections) {
@@ -151,7 +183,7 @@ public final class CompareTable {
                 sb.append(csvField(s.sweep())).append(',').append(csvField(l.point())).append(',')
                         .append(csvField(l.label())).append(',').append(l.status()).append(',')
                         .append(l.row() == null ? "" : Integer.toString(l.row().stats().runs()));
-                for (Column c : Column.values()) {
+                for (Column c : columns) {
                     Double v = c.of(l.row());
                     Double r = l.ratio(c);
                     sb.append(',').append(v == null ? "" : String.format(Locale.ROOT, "%.4f", v));
@@ -164,7 +196,7 @@ public final class CompareTable {
     }
 
     private static String value(Column c, double v) {
-        if (c == Column.REQUEST_THROUGHPUT) {
+        if (c.equals(Column.REQUEST_THROUGHPUT)) {
             return String.format(Locale.ROOT, "%.2f", v);
         }
         return String.format(Locale.ROOT, Math.abs(v) >= 100 ? "%.1f" : "%.2f", v);

@@ -6,6 +6,8 @@ import bench.sweep.Point;
 import bench.sweep.RunArgs;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 
@@ -115,12 +117,17 @@ public final class ResultParser {
 
         Map<Metric, Latency> lat = new EnumMap<>(Metric.class);
         for (Metric m : METRICS) {
-            Map<Stat, Double> values = new EnumMap<>(Stat.class);
-            for (Stat s : Stat.values()) {
-                values.put(s, number(j.get(s.key() + "_" + m.key() + "_ms")));
-            }
-            if (values.get(Stat.MEDIAN) == null) {
-                values.put(Stat.MEDIAN, number(j.get("p50_" + m.key() + "_ms")));
+            // every statistic the file has: <stat>_<metric>_ms (median_ and p50_ alike)
+            Map<Stat, Double> values = new HashMap<>();
+            String suffix = "_" + m.key() + "_ms";
+            for (Iterator<String> names = j.fieldNames(); names.hasNext(); ) {
+                String name = names.next();
+                Stat s = name.endsWith(suffix) ? Stat.tryParse(name.substring(0, name.length() - suffix.length()))
+                        : null;
+                Double v = s == null ? null : number(j.get(name));
+                if (v != null) {
+                    values.putIfAbsent(s, v);
+                }
             }
             long count = j.path("count_" + m.key()).asLong(completed);
             String hist = ours ? text(j.path("histograms").get(m.key())) : null;

@@ -159,8 +159,13 @@ public final class PlanFormat {
 
     /** One line: job, nodes, groups, mode, TP. */
     public static String summary(Plan plan) {
+        return "job " + plan.config().jobId() + ": " + shape(plan);
+    }
+
+    /** The topology in words: nodes, groups, mode, TP, GPUs per node. */
+    public static String shape(Plan plan) {
         PlanConfig c = plan.config();
-        return "job " + c.jobId() + ": " + c.hosts().size() + (c.hosts().size() == 1 ? " node" : " nodes") + " in "
+        return c.hosts().size() + (c.hosts().size() == 1 ? " node" : " nodes") + " in "
                 + c.route()
                 + (c.route() == 1 ? " group" : " groups") + " of " + c.nodesPerGroup() + ", "
                 + (plan.mode() == Mode.DP ? "data parallel"
@@ -186,6 +191,11 @@ public final class PlanFormat {
         if (r != null) {
             rows.add(new String[] {r.host(), "router", "-", Integer.toString(r.port()), "-", "-", "-"});
         }
+        return columns(rows);
+    }
+
+    /** Rows as left-aligned columns two spaces apart, the first row the header. */
+    public static String columns(List<String[]> rows) {
         StringBuilder sb = new StringBuilder();
         table(sb, rows);
         return sb.toString();

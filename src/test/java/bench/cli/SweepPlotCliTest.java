@@ -98,7 +98,9 @@ class SweepPlotCliTest {
         "sweep --base-url http://h:1 --experiment e --label l --suite prefill-decode -- --no-such | 2 | bad bench run flags after '--': Unknown option: '--no-such'",
         "sweep --base-url http://h:1 --experiment e --label l --suite prefill-decode -- --num-prompts x | 2 | bad bench run flags after '--': Invalid value for option '--num-prompts'",
         "plot /nonexistent/dir                                                    | 1 | not a directory: /nonexistent/dir",
-        "plot src --stat p42                                                      | 2 | bad --stat 'p42': mean, median, p90 or p99",
+        "plot src --stat p142                                                     | 2 | bad --stat 'p142': mean, median, std, min, max or a percentile pNN or pNN.N (e.g. p95, p99.9)",
+        "plot src --stat avg                                                      | 2 | bad --stat 'avg': mean, median, std, min, max or a percentile pNN or pNN.N (e.g. p95, p99.9)",
+        "compare src/test/resources/vllm-results --baseline vllm_route4 --stat p0 | 2 | bad --stat 'p0': mean, median, std, min, max or a percentile pNN or pNN.N (e.g. p95, p99.9)",
         "plot src --format gif                                                    | 2 | bad --format 'gif': png or svg",
         "plot                                                                     | 2 | Missing required parameter",
         "plot src/main                                                            | 1 | no results found (0 JSON files read)",
@@ -171,6 +173,16 @@ class SweepPlotCliTest {
             assertEquals(List.of("itl_p99.svg", "req_throughput.svg", "throughput.svg", "ttft_p99.svg"),
                     s.map(p -> p.getFileName().toString()).sorted().toList());
         }
+    }
+
+    @Test
+    void compareStatChoosesTheSecondLatencyColumns() {
+        CliRunner.Result r = CliRunner.run("compare", VLLM + "/flat", "--baseline", "vllm_route4", "--stat", "std",
+                "--csv");
+        assertEquals(0, r.exitCode(), r.err());
+        assertTrue(r.out().startsWith("sweep,point,label,status,runs,output_throughput,output_throughput_ratio,"
+                + "request_throughput,request_throughput_ratio,mean_ttft_ms,mean_ttft_ms_ratio,mean_itl_ms,"
+                + "mean_itl_ms_ratio,std_ttft_ms,std_ttft_ms_ratio,std_itl_ms,std_itl_ms_ratio\n"), r.out());
     }
 
     @Test

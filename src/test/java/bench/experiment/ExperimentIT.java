@@ -56,18 +56,6 @@ class ExperimentIT {
     }
 
     @Test
-    void dryRunShowsPlansAndSweepsWithoutStartingAnything() throws Exception {
-        CliRunner.Result r = CliRunner.run("experiment", "demo", "--dry-run", "--only", "pd_1prefill_3decode",
-                "--results-dir", tmp.toString());
-        assertEquals(0, r.exitCode(), r.err());
-        assertTrue(r.out().contains("== pd_1prefill_3decode: 6 points to run"), r.out());
-        assertTrue(r.out().contains("--vllm-pd-disaggregation"), r.out());
-        assertTrue(r.out().contains("bench sweep --base-url ENDPOINT --experiment demo --label pd_1prefill_3decode"),
-                r.out());
-        assertEquals(0, ProcessHandle.current().children().filter(ProcessHandle::isAlive).count());
-    }
-
-    @Test
     void anUnknownTopologyInOnlyIsBadInput() {
         CliRunner.Result r = CliRunner.run("experiment", "demo", "--dry-run", "--only", "pd_1prefill_3decode,zzz",
                 "--results-dir", tmp.toString());

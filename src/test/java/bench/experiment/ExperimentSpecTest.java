@@ -58,7 +58,7 @@ class ExperimentSpecTest {
                 num_runs: 2
                 run_args: [--num-prompts, 8]
                 baseline: b
-                stat: p99
+                stat: p99.9
                 local: {prefill_tps: 1000, step_ms: 1.5, max_num_seqs: 4, dp_comm_factor: 0.1, model: m}
                 slurm: {serve_args: [--model, m], runtime: pyxis, image: i.sqsh, container_mounts: [/fsx],
                         ready_timeout_s: 60, env: [A=b], kv_backend: UCX}
@@ -68,7 +68,7 @@ class ExperimentSpecTest {
         assertEquals(4, s.gpusPerNode());
         assertEquals(List.of(new Topology("a", 2, 0), new Topology("b", 1, 1)), s.topologies());
         assertEquals(2, s.numRuns());
-        assertEquals("p99", s.stat());
+        assertEquals("p99.9", s.stat());
         assertEquals(1.5, s.local().stepMs());
         assertEquals(4, s.local().maxNumSeqs());
         assertEquals("m", s.local().model());
@@ -94,6 +94,7 @@ class ExperimentSpecTest {
         "'name: [a]'                                         | 'name' must be a single value",
         "'topologies: {a: 1}'                                | 'topologies' must be a list",
         "': : :'                                             | not valid YAML",
+        "stat: p100.5                                        | bad stat 'p100.5': mean, median, std, min, max or a percentile",
     })
     void badSpecsAreRefusedWithOneLine(String yaml, String message) {
         BenchException e = assertThrows(BenchException.class, () -> ExperimentSpec.parse(yaml, "s.yaml", "d"));

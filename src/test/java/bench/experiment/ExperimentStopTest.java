@@ -53,6 +53,11 @@ class ExperimentStopTest {
             }
 
             @Override
+            public String describe(Plan plan, String label, Path logDir) {
+                return label;
+            }
+
+            @Override
             public List<String> hosts() {
                 return List.of("node1", "node2", "node3", "node4");
             }

@@ -44,6 +44,10 @@ class LocalLaunchIT {
         try (LocalLaunch launch = LocalLaunch.start(plan, model, tmp.resolve("logs"))) {
             started = ProcessHandle.current().children().filter(ProcessHandle::isAlive).toList();
             assertEquals(processes, started.size(), "engines plus router");
+            // exactly the processes a dry run shows, with their arguments
+            LocalPlan shown = LocalPlan.of(plan, model, tmp.resolve("logs"));
+            assertEquals(shown.processes().stream().map(p -> LocalPlan.words(p, n -> "URL").toString()).sorted()
+                    .toList(), started.stream().map(LocalLaunchIT::benchArgs).sorted().toList());
             CliRunner.Result r = CliRunner.run("run", "--base-url", launch.endpoint(), "--input-len", "32",
                     "--output-len", "8", "--num-prompts", "24", "--max-concurrency", "8", "--no-self-warmup",
                     "--no-progress", "--save-result", "--result-dir", tmp.toString(), "--result-filename", "r.json");
@@ -95,5 +99,12 @@ class LocalLaunchIT {
             assertFalse(p.isAlive(), "process " + p.pid() + " still runs");
         }
         assertTrue(Files.exists(tmp.resolve("logs/group-router-node3.log")));
+    }
+
+    /** A child's bench arguments (after bench.Main), every local URL written URL. */
+    private static String benchArgs(ProcessHandle p) {
+        List<String> args = List.of(p.info().arguments().orElseThrow());
+        return args.subList(args.indexOf("bench.Main") + 1, args.size()).stream()
+                .map(a -> a.replaceAll("^http://127\\.0\\.0\\.1:\\d+$", "URL")).toList().toString();
     }
 }

@@ -11,9 +11,12 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The engine model seen from outside: TTFT grows with the prompt and ITL with the batch as
@@ -144,6 +147,55 @@ class MockEngineIT {
             assertEquals(10.0, d.get("vllm:request_success_total{model_name=\"m\",finished_reason=\"length\"}")
                     .asDouble());
             assertTrue(d.has("vllm:num_requests_running{model_name=\"m\"}"));
+        }
+    }
+
+    /**
+     * --scrape-metrics reads the counters after the ready check and the warm-ups: the stored
+     * changes are the timed requests' exactly, while the mock's counters, like vLLM's, count
+     * the warm-ups too. On the engine model and on the fixed schedule.
+     */
+    @ParameterizedTest(name = "engine model {0}")
+    @ValueSource(booleans = {true, false})
+    void scrapedDeltasAreTheTimedRequestsAloneAndTheCountersCountWarmUpsToo(boolean engineModel) throws Exception {
+        MockConfig config = engineModel ? engine(1e5, 1, 0, MockConfig.Role.BOTH)
+                : new MockConfig("127.0.0.1", 0, "m", 2, 1, 16);
+        int warmups = 3;
+        int prompts = 7;
+        try (MockServer mock = new MockServer(config).start()) {
+            JsonNode j = run(mock, "warm", "--input-len", "24", "--output-len", "6", "--num-prompts",
+                    Integer.toString(prompts), "--num-warmups", Integer.toString(warmups), "--ready-check-timeout-sec",
+                    "5", "--scrape-metrics");
+            assertEquals(prompts, j.get("completed").asInt());
+            JsonNode d = j.get("server_metrics").get("deltas");
+            String m = "{model_name=\"m\"}";
+            assertEquals(j.get("total_input_tokens").asDouble(), d.get("vllm:prompt_tokens_total" + m).asDouble());
+            assertEquals(24.0 * prompts, d.get("vllm:prompt_tokens_total" + m).asDouble());
+            assertEquals(j.get("total_output_tokens").asDouble(), d.get("vllm:generation_tokens_total" + m).asDouble());
+            assertEquals(6.0 * prompts, d.get("vllm:generation_tokens_total" + m).asDouble());
+            assertEquals(prompts, d.get("vllm:request_success_total{model_name=\"m\",finished_reason=\"length\"}")
+                    .asDouble());
+            assertEquals(prompts, d.get("vllm:time_to_first_token_seconds_count" + m).asDouble());
+            assertEquals(prompts, d.get("vllm:e2e_request_latency_seconds_count" + m).asDouble());
+
+            // the counters themselves count the ready check's request and the warm-ups too, as vLLM's do
+            HttpResponse<String> metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + mock.port() + "/metrics")).GET().build(),
+                    HttpResponse.BodyHandlers.ofString());
+            Map<String, Double> all = bench.metrics.PrometheusText.parse(metrics.body());
+            int untimed = 1 + warmups;
+            assertEquals(24.0 * (prompts + untimed), all.get("vllm:prompt_tokens_total" + m));
+            assertEquals(6.0 * (prompts + untimed), all.get("vllm:generation_tokens_total" + m));
+            assertEquals(prompts + untimed,
+                    all.get("vllm:request_success_total{model_name=\"m\",finished_reason=\"length\"}"));
+            assertEquals(prompts + untimed, all.get("vllm:time_to_first_token_seconds_count" + m));
+            // the ground truth leaves them out (both carry the warm-up mark)
+            JsonNode truth = stats(mock, false);
+            assertEquals(untimed, truth.get("warmup_requests").asInt());
+            assertEquals(6 * prompts, truth.get("tokens_sent").asInt());
+            assertEquals(24 * prompts, truth.get("prompt_tokens").asInt());
+            assertEquals(prompts, truth.get("finished").asInt());
+            assertEquals(prompts, truth.get("ttft_ms").get("count").asInt());
         }
     }
 }

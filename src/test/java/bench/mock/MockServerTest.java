@@ -16,6 +16,7 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -24,6 +25,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** The mock server over real sockets on 127.0.0.1: routes, errors, connections and its token schedule. */
 @Timeout(30)
@@ -450,6 +453,35 @@ class MockServerTest {
             assertTrue(stats.get("cpu_steal_pct").isNumber(), stats.toString());
             assertTrue(stats.get("cpu_steal_pct").asDouble() >= 0);
         }
+    }
+
+    /**
+     * /metrics counts a warm-up as any request, as vLLM counts everything; the ground truth
+     * leaves it out. Streamed and whole answers alike.
+     */
+    @ParameterizedTest(name = "stream {0}")
+    @ValueSource(booleans = {true, false})
+    void prometheusCountersCountWarmUpsAsAnyRequestTheGroundTruthDoesNot(boolean stream) throws Exception {
+        try (RawHttp c = raw()) {
+            assertEquals(200, c.exchange("POST", "/v1/completions", completionBody(3, stream, false),
+                    "x-bench-warmup: 1").status());
+            assertEquals(200, c.exchange("POST", "/v1/completions", completionBody(5, stream, false)).status());
+        }
+        Map<String, Double> m = bench.metrics.PrometheusText.parse(get("/metrics").body());
+        String l = "{model_name=\"m\"}";
+        assertEquals(8.0 + 8, m.get("vllm:prompt_tokens_total" + l), "both prompts of 8 tokens");
+        assertEquals(3.0 + 5, m.get("vllm:generation_tokens_total" + l));
+        assertEquals(2.0, m.get("vllm:request_success_total{model_name=\"m\",finished_reason=\"length\"}"));
+        assertEquals(2.0, m.get("vllm:time_to_first_token_seconds_count" + l));
+        assertEquals(2.0, m.get("vllm:e2e_request_latency_seconds_count" + l));
+        assertEquals(stream ? 2.0 + 4 : 0.0, m.get("vllm:inter_token_latency_seconds_count" + l));
+        JsonNode truth = stats();
+        assertEquals(1, truth.get("warmup_requests").asInt());
+        assertEquals(2, truth.get("requests").asInt());
+        assertEquals(8, truth.get("prompt_tokens").asInt());
+        assertEquals(5, truth.get("tokens_sent").asInt());
+        assertEquals(1, truth.get("finished").asInt());
+        assertEquals(1, truth.get("ttft_ms").get("count").asInt());
     }
 
     @Test

@@ -100,15 +100,8 @@ class ResultTableTest {
 
     @Test
     void runsCombineThroughputMeanWeightedMeanAndMergedHistograms() throws Exception {
-        Point p1 = new Point("prefill", Map.of(Axis.INPUT_LEN, "512"), Map.of(Axis.OUTPUT_LEN, "8"), List.of(), 1);
-        Point p2 = new Point("prefill", Map.of(Axis.INPUT_LEN, "512"), Map.of(Axis.OUTPUT_LEN, "8"), List.of(), 2);
         // run 1: TTFT 100, 110, 120, 130 ms; run 2: TTFT 1000, 1010, 1020, 1030 ms
-        JsonNode j1 = JSON.readTree(PlotFixtures.json("l", p1, 512, 8, 1000, 100, 10, false, 10.0));
-        JsonNode j2 = JSON.readTree(PlotFixtures.json("l", p2, 512, 8, 3000, 1000, 30, false, 10.0));
-        List<RunRecord> rs = new ArrayList<>();
-        rs.add(ResultParser.parse(j1, "1", List.of(), "a.json", "r").record());
-        rs.add(ResultParser.parse(j2, "2", List.of(), "b.json", "r").record());
-        ResultTable t = ResultTable.of(rs);
+        ResultTable t = ResultTable.of(twoRuns(10.0, 10.0));
         assertEquals(1, t.rows().size());
         Aggregate a = t.rows().get(0).stats();
         assertEquals(2, a.runs());
@@ -125,6 +118,63 @@ class ResultTableTest {
         assertEquals(130, a.latency(Metric.TTFT, Stat.MEDIAN), 0.2, "the 4th of 8 values");
     }
 
+    /**
+     * Any percentile, min, max and std of a point's runs: percentiles from the merged histograms
+     * (also those the files do not list), min and max over all runs, std over every request.
+     */
+    @Test
+    void anyPercentileMinMaxAndStdComeFromAllRequestsOfAllRuns() throws Exception {
+        // run 1: TTFT 100, 130, 160, 190 ms; run 2: TTFT 1000, 1007, 1014, 1021 ms
+        List<RunRecord> runs = twoRuns(30.0, 7.0);
+        double[] ms = {100, 130, 160, 190, 1000, 1007, 1014, 1021};
+        LatencyRecorder all = new LatencyRecorder();
+        double sum = 0;
+        for (double v : ms) {
+            all.record(Math.round(v * 1e6));
+            sum += v;
+        }
+        double mean = sum / ms.length;
+        double squares = 0;
+        for (double v : ms) {
+            squares += (v - mean) * (v - mean);
+        }
+        RunRecord r1 = runs.get(0);
+        RunRecord r2 = runs.get(1);
+        assertNull(r1.latencies().get(Metric.TTFT).get(Stat.parse("p95")), "the file lists p50, p90, p99 only");
+        Aggregate a = ResultTable.of(runs).rows().get(0).stats();
+        for (String p : List.of("p95", "p99.9", "p25", "p10")) {
+            Stat s = Stat.parse(p);
+            assertEquals(all.percentileNanos(s.percentile()) / 1e6, a.latency(Metric.TTFT, s), 1e-9, p);
+        }
+        assertEquals(1021, a.latency(Metric.TTFT, Stat.parse("p99.9")), 1021 * 1e-3);
+        assertEquals(160, a.latency(Metric.TTFT, Stat.parse("p37.5")), 160 * 1e-3, "the 3rd of 8");
+        assertEquals(100, a.latency(Metric.TTFT, Stat.MIN), 100 * 1e-3);
+        assertEquals(1021, a.latency(Metric.TTFT, Stat.MAX), 1021 * 1e-3);
+        assertEquals(Math.sqrt(squares / ms.length), a.latency(Metric.TTFT, Stat.STD), 0.5,
+                "the deviation of all 8 requests, not the mean of the runs' deviations");
+
+        // one run: the file's own values, and its histogram for what the file does not list
+        Aggregate one = ResultTable.of(List.of(r2)).rows().get(0).stats();
+        assertEquals(r2.latencies().get(Metric.TTFT).get(Stat.STD), one.latency(Metric.TTFT, Stat.STD));
+        assertEquals(1014, one.latency(Metric.TTFT, Stat.parse("p75")), 1014 * 1e-3);
+    }
+
+    @Test
+    void runsWithoutHistogramsPoolTheirDeviationsAndTakeTheExtremes() {
+        // run 1: 100 samples of mean 10, std 2; run 2: 300 samples of mean 20, std 4
+        RunRecord a = record("l", "s", Map.of(Axis.INPUT_LEN, "1"), 1, Map.of(Axis.INPUT_LEN, 1.0), 100, 10,
+                new Latency(Map.of(Stat.MEAN, 10.0, Stat.STD, 2.0, Stat.MIN, 5.0, Stat.MAX, 15.0), 100, null));
+        RunRecord b = record("l", "s", Map.of(Axis.INPUT_LEN, "1"), 2, Map.of(Axis.INPUT_LEN, 1.0), 300, 30,
+                new Latency(Map.of(Stat.MEAN, 20.0, Stat.STD, 4.0, Stat.MIN, 7.0, Stat.MAX, 40.0), 300, null));
+        Aggregate agg = ResultTable.of(List.of(a, b)).rows().get(0).stats();
+        double mean = (10.0 * 100 + 20.0 * 300) / 400;
+        double ex2 = (100 * (4 + 100.0) + 300 * (16 + 400.0)) / 400;
+        assertEquals(Math.sqrt(ex2 - mean * mean), agg.latency(Metric.TTFT, Stat.STD), 1e-9);
+        assertEquals(5, agg.latency(Metric.TTFT, Stat.MIN), 1e-9);
+        assertEquals(40, agg.latency(Metric.TTFT, Stat.MAX), 1e-9);
+        assertNull(agg.latency(Metric.TTFT, Stat.parse("p95")), "no histogram, no p95 in the files");
+    }
+
     @Test
     void runsWithoutHistogramsAverageTheirPercentiles() {
         RunRecord a = record("l", "s", Map.of(Axis.INPUT_LEN, "1"), 1, Map.of(Axis.INPUT_LEN, 1.0), 100, 10,
@@ -138,6 +188,21 @@ class ResultTableTest {
         assertEquals(50, agg.latency(Metric.TTFT, Stat.P99), 1e-9);
         assertNull(agg.latency(Metric.TTFT, Stat.P90));
         assertNull(agg.latency(Metric.ITL, Stat.MEAN), "no run has ITL");
+    }
+
+    /**
+     * Two runs of one point, 4 requests each: run 1 with TTFTs 100 + k x spread1 ms and ITL 10 ms,
+     * run 2 with TTFTs 1000 + k x spread2 ms and ITL 30 ms.
+     */
+    static List<RunRecord> twoRuns(double spread1, double spread2) throws Exception {
+        Point p1 = new Point("prefill", Map.of(Axis.INPUT_LEN, "512"), Map.of(Axis.OUTPUT_LEN, "8"), List.of(), 1);
+        Point p2 = new Point("prefill", Map.of(Axis.INPUT_LEN, "512"), Map.of(Axis.OUTPUT_LEN, "8"), List.of(), 2);
+        JsonNode j1 = JSON.readTree(PlotFixtures.json("l", p1, 512, 8, 1000, 100, 10, false, spread1));
+        JsonNode j2 = JSON.readTree(PlotFixtures.json("l", p2, 512, 8, 3000, 1000, 30, false, spread2));
+        List<RunRecord> rs = new ArrayList<>();
+        rs.add(ResultParser.parse(j1, "1", List.of(), "a.json", "r").record());
+        rs.add(ResultParser.parse(j2, "2", List.of(), "b.json", "r").record());
+        return rs;
     }
 
     static RunRecord record(String label, String sweep, Map<Axis, String> swept, int run, Map<Axis, Double> axes,
