@@ -48,6 +48,12 @@ public final class MockServer implements AutoCloseable {
     private final MockStats stats = new MockStats();
     /** Steal time of the mock's CPUs at start or the last {@code /mock/reset}. */
     private CpuSteal.Reading stealSince = CpuSteal.Reading.now();
+    /** The event loop's time spent waiting (spinning for a due token or in select), since start or reset. */
+    private long loopWaitNanos;
+    /** The loop is in its wait: what {@link #ready} does meanwhile is work, not waiting. */
+    private boolean inWait;
+    private long loopSinceNanos = System.nanoTime();
+    private long cpuSinceNanos = processCpuNanos();
     private final EngineGroup engine;
     private final Engine.Sink engineSink = this::engineToken;
     /** Streams on the fixed schedule, whole answers, stall releases: by due time. */
@@ -237,6 +243,8 @@ public final class MockServer implements AutoCloseable {
         tokensSentView = stats.tokensSent;
         long next = nextDue();
         long wait = next == Long.MAX_VALUE ? Long.MAX_VALUE : next - System.nanoTime();
+        long waitStart = System.nanoTime();
+        inWait = true;
         if (wait <= SPIN_NANOS) {
             alarm.disarm();
             spinUntil(next);
@@ -256,7 +264,10 @@ public final class MockServer implements AutoCloseable {
             alarm.arm(next);
             selector.select(onReady, Math.max(1, TimeUnit.NANOSECONDS.toMillis(wait + 999_999)));
         }
-        lastPollNanos = System.nanoTime();
+        inWait = false;
+        long waitEnd = System.nanoTime();
+        loopWaitNanos += waitEnd - waitStart;
+        lastPollNanos = waitEnd;
         processQueued();
     }
 
@@ -267,6 +278,8 @@ public final class MockServer implements AutoCloseable {
      * the requests before it were handled.
      */
     private void ready(SelectionKey key) {
+        // accepting and reading are work, even when they happen inside the loop's wait
+        long start = inWait ? System.nanoTime() : 0;
         try {
             if (!key.isValid()) {
                 return;
@@ -284,6 +297,10 @@ public final class MockServer implements AutoCloseable {
             }
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
+        } finally {
+            if (start != 0) {
+                loopWaitNanos -= System.nanoTime() - start;
+            }
         }
     }
 
@@ -776,6 +793,9 @@ public final class MockServer implements AutoCloseable {
                     case "/mock/reset" -> requirePost(method, () -> {
                         stats.reset();
                         stealSince = CpuSteal.Reading.now();
+                        loopWaitNanos = 0;
+                        loopSinceNanos = System.nanoTime();
+                        cpuSinceNanos = processCpuNanos();
                         respondJson(200, groundTruth(), close);
                     });
                     case "/tokenize" -> requirePost(method, () -> respondJson(200, tokenize(parse(body)), close));
@@ -1116,6 +1136,24 @@ public final class MockServer implements AutoCloseable {
         } else {
             o.put("cpu_steal_pct", steal);
         }
+        // how much of its time the event loop worked (rather than waited for a due token or a
+        // request), and the process's CPU, since start or reset: a loop busy near 100 % is
+        // saturated, and its lateness is its own
+        long sinceNanos = System.nanoTime() - loopSinceNanos;
+        long busyNanos = sinceNanos - loopWaitNanos;
+        o.put("loop_busy_pct", sinceNanos <= 0 ? 0 : 100.0 * busyNanos / sinceNanos);
+        // per token written, warm-ups included (they were work too)
+        if (stats.generationTokensTotal > 0) {
+            o.put("loop_us_per_token", busyNanos / 1e3 / stats.generationTokensTotal);
+        } else {
+            o.putNull("loop_us_per_token");
+        }
+        long cpuNanos = processCpuNanos();
+        if (cpuNanos < 0 || cpuSinceNanos < 0) {
+            o.putNull("process_cpu_ms");
+        } else {
+            o.put("process_cpu_ms", (cpuNanos - cpuSinceNanos) / 1e6);
+        }
         summary(o.putObject("ttft_scheduled_ms"), stats.ttftScheduled);
         summary(o.putObject("itl_scheduled_ms"), stats.itlScheduled);
         ObjectNode h = o.putObject("histograms");
@@ -1124,6 +1162,11 @@ public final class MockServer implements AutoCloseable {
         h.put("itl", stats.itl.toBase64());
         h.put("lateness", stats.lateness.toBase64());
         return o;
+    }
+
+    /** This process's CPU time (all threads), or -1 when the platform does not tell. */
+    private static long processCpuNanos() {
+        return ProcessHandle.current().info().totalCpuDuration().map(java.time.Duration::toNanos).orElse(-1L);
     }
 
     private static void summary(ObjectNode o, bench.metrics.LatencyRecorder r) {

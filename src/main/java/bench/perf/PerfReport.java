@@ -22,7 +22,7 @@ public final class PerfReport {
             double itlP50ErrorMs, double itlP99ErrorMs, double mockLatenessP99Ms, double sendLatenessP99Ms,
             double offeredRate, double achievedRate, boolean distorted, int heapMb, double durationS,
             double mockLatenessP50Ms, double offeredTokensPerSecond, double mockCoreStealPct,
-            double clientCoreStealPct) {
+            double clientCoreStealPct, double mockLoopMicrosPerToken) {
 
         /** A mock capacity point (see {@link PerfPoint#mockCapacity}). */
         public boolean capacity() {
@@ -50,6 +50,20 @@ public final class PerfReport {
         }
     }
 
+    /**
+     * The mock's own work at a capacity point: its event loop's busy time per token (not its
+     * CPU, which counts the loop's spinning for a due token), and the share of its core that
+     * makes at the offered rate; empty when the mock did not say.
+     */
+    static String loopWork(Row r) {
+        double us = r.mockLoopMicrosPerToken();
+        if (!(us > 0)) {
+            return "";
+        }
+        return String.format(Locale.ROOT, " The mock's event loop worked %.1f us per token (system calls included), "
+                + "%.0f %% of its core at the offered rate.", us, us * r.offeredTokensPerSecond() / 1e4);
+    }
+
     /** The lateness p99 a mock must keep to count as on schedule at a capacity point. */
     public static final double ON_SCHEDULE_P99_MS = 1.0;
 
@@ -72,7 +86,7 @@ public final class PerfReport {
                 rate(client.path("offered_request_rate")), rate(client.path("achieved_request_rate")),
                 c.path("self_check").path("distorted").asBoolean(), p.heapMb(), client.path("duration").asDouble(),
                 mock.path("lateness_ms").path("p50").asDouble(), p.capacity() ? p.offeredTokensPerSecond() : 0,
-                mockCoreStealPct, clientCoreStealPct);
+                mockCoreStealPct, clientCoreStealPct, mock.path("loop_us_per_token").asDouble(Double.NaN));
     }
 
     private static String pct(double v) {
@@ -123,7 +137,7 @@ public final class PerfReport {
                     of(Row::itlP99ErrorMs), of(Row::mockLatenessP99Ms), of(Row::sendLatenessP99Ms), of(Row::offeredRate),
                     of(Row::achievedRate), flagged() * 2 > runs.size(), f.heapMb(), of(Row::durationS),
                     of(Row::mockLatenessP50Ms), f.offeredTokensPerSecond(), of(Row::mockCoreStealPct),
-                    of(Row::clientCoreStealPct));
+                    of(Row::clientCoreStealPct), of(Row::mockLoopMicrosPerToken));
         }
 
         private double of(ToDoubleFunction<Row> figure) {
@@ -218,13 +232,13 @@ public final class PerfReport {
             if (r.capacity()) {
                 long onSchedule = m.runs().stream().filter(x -> x.mockLatenessP99Ms() <= ON_SCHEDULE_P99_MS).count();
                 sb.append(String.format(Locale.ROOT, "%nMock capacity (%s): %,.0f tokens/s offered in evenly staggered "
-                        + "streams on one core; lateness against its schedule p50 %.2f ms, p99 %.2f ms%s: %s%s.%n",
+                        + "streams on one core; lateness against its schedule p50 %.2f ms, p99 %.2f ms%s: %s%s.%s%n",
                         r.name(), r.offeredTokensPerSecond(), r.mockLatenessP50Ms(), r.mockLatenessP99Ms(),
                         several ? " (runs " + m.each(Row::mockLatenessP99Ms, "%.2f") + ")" : "",
                         r.mockLatenessP99Ms() <= ON_SCHEDULE_P99_MS ? "on schedule"
                                 : "behind schedule (p99 > " + ON_SCHEDULE_P99_MS + " ms)",
                         several ? String.format(Locale.ROOT, "; %d of %d runs on schedule", onSchedule,
-                                m.runs().size()) : ""));
+                                m.runs().size()) : "", loopWork(r)));
                 continue;
             }
             if (Double.isFinite(r.offeredRate())) {

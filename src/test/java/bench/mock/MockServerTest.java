@@ -564,6 +564,13 @@ class MockServerTest {
         assertTrue(s.get("ttft_ms").get("p50").asDouble() >= TTFT_MS, s.toString());
         assertEquals(TOKENS - 1, s.get("itl_ms").get("count").asLong(), s.toString());
         assertEquals(0, s.get("active_streams").asInt());
+        // the loop's own work: some per token written, and far from all of its time (it mostly
+        // waited for the stream's tokens to fall due)
+        double loopUs = s.get("loop_us_per_token").asDouble();
+        assertTrue(loopUs > 0 && loopUs < 1e5, s.toString());
+        double busy = s.get("loop_busy_pct").asDouble();
+        assertTrue(busy > 0 && busy < 50, s.toString());
+        assertTrue(s.get("process_cpu_ms").asDouble() > 0, s.toString());
 
         try (RawHttp c = raw()) {
             assertEquals(405, c.exchange("GET", "/mock/reset", null).status());
@@ -573,6 +580,7 @@ class MockServerTest {
             assertEquals(0, z.get("streams_started").asLong());
             assertEquals(0, z.get("tokens_sent").asLong());
             assertEquals(0, z.get("lateness_ms").get("count").asLong());
+            assertTrue(z.get("loop_us_per_token").isNull(), "no tokens since the reset: " + z);
         }
         JsonNode after = stats();
         assertEquals(0, after.get("streams_started").asLong());

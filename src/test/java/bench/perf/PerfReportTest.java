@@ -62,13 +62,16 @@ class PerfReportTest {
                 {"completed": 4688, "failed": 0, "offered_request_rate": 468.75, "achieved_request_rate": 468.7,
                  "client": {}}""");
         JsonNode onTime = JSON.readTree("{\"lateness_ms\": {\"p50\": 0.03, \"p99\": 0.8}}");
-        JsonNode late = JSON.readTree("{\"lateness_ms\": {\"p50\": 0.05, \"p99\": 3.5}}");
+        JsonNode late = JSON.readTree("{\"lateness_ms\": {\"p50\": 0.05, \"p99\": 3.5}, \"loop_us_per_token\": 9.5}");
         String md = PerfReport.markdown(List.of(PerfReport.row(p, client, onTime),
                 PerfReport.row(PerfPoint.mockCapacity(70000), client, late)), "m");
         assertTrue(md.contains("Mock capacity (mock-60k): 60,000 tokens/s offered in evenly staggered streams on one "
                 + "core; lateness against its schedule p50 0.03 ms, p99 0.80 ms: on schedule."), md);
         assertTrue(md.contains("Mock capacity (mock-70k): 70,000 tokens/s offered in evenly staggered streams on one "
-                + "core; lateness against its schedule p50 0.05 ms, p99 3.50 ms: behind schedule (p99 > 1.0 ms)."), md);
+                + "core; lateness against its schedule p50 0.05 ms, p99 3.50 ms: behind schedule (p99 > 1.0 ms). The "
+                + "mock's event loop worked 9.5 us per token (system calls included), 67 % of its core at the offered "
+                + "rate."), md);
+        assertTrue(!md.contains("p99 0.80 ms: on schedule. The mock's"), "no loop figure when the mock gave none: " + md);
         assertTrue(!md.contains("Rate check (mock-"), "no rate line for capacity points: " + md);
         assertTrue(!PerfReport.row(PerfPoint.streams(8), client, onTime).capacity());
     }
