@@ -33,16 +33,18 @@ public record ExperimentSpec(String name, String runtime, int nodes, int gpusPer
         SlurmSettings slurm) {
 
     /** The slurm runtime's settings: vllm serve arguments and how to run the engines. */
+    /** @param srunArgs options added to every engine and router srun step (bench slurm render --srun-arg) */
     public record SlurmSettings(List<String> serveArgs, String runtime, String image, List<String> containerMounts,
-            int readyTimeoutSec, List<String> env, String kvBackend) {
+            int readyTimeoutSec, List<String> env, String kvBackend, List<String> srunArgs) {
         public SlurmSettings {
             serveArgs = List.copyOf(serveArgs);
             containerMounts = List.copyOf(containerMounts);
             env = List.copyOf(env);
+            srunArgs = List.copyOf(srunArgs);
         }
 
         public static SlurmSettings defaults() {
-            return new SlurmSettings(List.of(), "bare", null, List.of(), 1800, List.of(), "LIBFABRIC");
+            return new SlurmSettings(List.of(), "bare", null, List.of(), 1800, List.of(), "LIBFABRIC", List.of());
         }
     }
 
@@ -51,7 +53,7 @@ public record ExperimentSpec(String name, String runtime, int nodes, int gpusPer
     private static final Set<String> LOCAL_KEYS = Set.of("prefill_tps", "step_ms", "per_seq_us", "max_num_seqs",
             "max_num_batched_tokens", "dp_lockstep_us", "dp_comm_factor", "kv_bytes_per_token", "kv_gbps", "model");
     private static final Set<String> SLURM_KEYS = Set.of("serve_args", "runtime", "image", "container_mounts",
-            "ready_timeout_s", "env", "kv_backend");
+            "ready_timeout_s", "env", "kv_backend", "srun_args");
 
     public ExperimentSpec {
         if (name == null || !name.matches("[A-Za-z0-9][A-Za-z0-9._-]*")) {
@@ -192,7 +194,7 @@ public record ExperimentSpec(String name, String runtime, int nodes, int gpusPer
         return new SlurmSettings(strings(n, "serve_args", source), text(n, "runtime", d.runtime(), source),
                 text(n, "image", null, source), strings(n, "container_mounts", source),
                 integer(n, "ready_timeout_s", d.readyTimeoutSec(), source), strings(n, "env", source),
-                text(n, "kv_backend", d.kvBackend(), source));
+                text(n, "kv_backend", d.kvBackend(), source), strings(n, "srun_args", source));
     }
 
     private static void checkKeys(JsonNode n, Set<String> allowed, String source, String prefix) {

@@ -39,13 +39,17 @@ public final class SlurmLauncher implements Launcher {
         this.hosts = List.copyOf(hosts);
         this.jobId = jobId;
         this.workDir = workDir;
+        // a bad runtime, env or srun option is the spec's error: say so before anything starts
+        options();
     }
 
     @Override
     public String describe(Plan plan, String label, Path logDir) {
         LaunchOptions o = options();
         return PlanFormat.text(plan) + "launch:   bash " + script(label) + " (runtime " + o.runtime().cliName()
-                + (o.image() == null ? "" : ", image " + o.image()) + "), as slurm/vllm.sbatch does; logs kept in "
+                + (o.image() == null ? "" : ", image " + o.image())
+                + (o.srunArgs().isEmpty() ? "" : ", srun steps with " + String.join(" ", o.srunArgs()))
+                + "), as slurm/vllm.sbatch does; logs kept in "
                 + logDir + "\n";
     }
 
@@ -66,11 +70,18 @@ public final class SlurmLauncher implements Launcher {
         } catch (IllegalArgumentException e) {
             throw new BenchException("bad slurm runtime '" + settings.runtime() + "': docker, pyxis or bare");
         }
-        List<LaunchOptions.EnvSetting> env = new ArrayList<>();
-        for (String e : settings.env()) {
-            env.add(LaunchOptions.EnvSetting.parse(e));
+        try {
+            List<LaunchOptions.EnvSetting> env = new ArrayList<>();
+            for (String e : settings.env()) {
+                env.add(LaunchOptions.EnvSetting.parse(e));
+            }
+            return new LaunchOptions(runtime, settings.image(), settings.containerMounts(), settings.readyTimeoutSec(),
+                    env, settings.srunArgs());
+        } catch (BenchException e) {
+            // the checks speak of bench slurm render's flags; here the values come from the spec
+            throw new BenchException("the spec's slurm settings: " + e.getMessage().replace("--srun-arg", "srun_args")
+                    .replace("--env", "env"), e);
         }
-        return new LaunchOptions(runtime, settings.image(), settings.containerMounts(), settings.readyTimeoutSec(), env);
     }
 
     @Override

@@ -52,6 +52,31 @@ class ExperimentDryRunTest {
     }
 
     @Test
+    void theSpecsSrunArgsGoToEveryStepAndScriptOwnedOnesAreRefused() throws Exception {
+        String spec = """
+                name: g
+                runtime: slurm
+                nodes: 2
+                topologies: [{label: dp, route: 1}]
+                sweeps: {s: {sweep: {input-len: [8]}}}
+                slurm: {serve_args: [--model, m], srun_args: [%s]}
+                """;
+        Path ok = tmp.resolve("ok.yaml");
+        java.nio.file.Files.writeString(ok, spec.formatted("--gres=gpu:8"));
+        CliRunner.Result r = CliRunner.run("experiment", ok.toString(), "--dry-run", "--hosts", "n[1-2]", "--job-id",
+                "5", "--results-dir", tmp.toString());
+        assertEquals(0, r.exitCode(), r.err());
+        assertTrue(r.out().contains("(runtime bare, srun steps with --gres=gpu:8)"), r.out());
+        Path bad = tmp.resolve("bad.yaml");
+        java.nio.file.Files.writeString(bad, spec.formatted("--nodes=1"));
+        r = CliRunner.run("experiment", bad.toString(), "--dry-run", "--hosts", "n[1-2]", "--job-id", "5",
+                "--results-dir", tmp.toString());
+        assertEquals(1, r.exitCode(), r.out() + r.err());
+        assertEquals("bench: error: the spec's slurm settings: srun_args --nodes is set by the launch script itself"
+                + " (one task on one node of the allocation per step)\n", r.err());
+    }
+
+    @Test
     void insideAnAllocationTheSlurmDryRunTakesItsNodes() {
         CliRunner.Result r = CliRunner.run(CliRunner.env(Map.of("SLURM_JOB_ID", "77", "SLURM_JOB_NODELIST",
                 "n[01-04]")), "experiment", "article", "--dry-run", "--only", "route4_no_dp", "--results-dir",

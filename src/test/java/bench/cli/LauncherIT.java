@@ -142,6 +142,21 @@ class LauncherIT {
         assertTrue(log.contains("bench: sweep interrupted"), log);
     }
 
+    /**
+     * Started from the jar, the mock writes tokens straight to the socket's descriptor: the
+     * jar's manifest exports what that needs (Add-Exports), so no launcher flag is required.
+     */
+    @Test
+    void theMockFromTheJarWritesDirectly() throws Exception {
+        String port = startMock();
+        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+        String body = http.send(java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create("http://127.0.0.1:" + port + "/mock/stats")).GET().build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+        // the launcher runs Java 22 or later here (the FFM API); on Linux the direct path is there
+        assertEquals("direct", new ObjectMapper().readTree(body).get("write_path").asText(), body);
+    }
+
     /** Starts a mock with 2 s requests of 200 tokens; returns its port. */
     private String startMock() throws Exception {
         Path portFile = tmp.resolve("port");

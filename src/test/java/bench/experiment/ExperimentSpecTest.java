@@ -61,7 +61,7 @@ class ExperimentSpecTest {
                 stat: p99.9
                 local: {prefill_tps: 1000, step_ms: 1.5, max_num_seqs: 4, dp_comm_factor: 0.1, model: m}
                 slurm: {serve_args: [--model, m], runtime: pyxis, image: i.sqsh, container_mounts: [/fsx],
-                        ready_timeout_s: 60, env: [A=b], kv_backend: UCX}
+                        ready_timeout_s: 60, env: [A=b], kv_backend: UCX, srun_args: [--gres=gpu:8]}
                 """, "t", "d");
         assertEquals("e1", s.name());
         assertEquals(2, s.nodes());
@@ -75,6 +75,7 @@ class ExperimentSpecTest {
         assertEquals("UCX", s.slurm().kvBackend());
         assertEquals(60, s.slurm().readyTimeoutSec());
         assertEquals(List.of("A=b"), s.slurm().env());
+        assertEquals(List.of("--gres=gpu:8"), s.slurm().srunArgs());
     }
 
     @ParameterizedTest
