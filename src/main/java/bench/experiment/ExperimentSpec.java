@@ -32,8 +32,11 @@ public record ExperimentSpec(String name, String runtime, int nodes, int gpusPer
         List<SweepDef> sweeps, int numRuns, List<String> runArgs, String baseline, String stat, LocalEngineModel local,
         SlurmSettings slurm) {
 
-    /** The slurm runtime's settings: vllm serve arguments and how to run the engines. */
-    /** @param srunArgs options added to every engine and router srun step (bench slurm render --srun-arg) */
+    /**
+     * The slurm runtime's settings: vllm serve arguments and how to run the engines.
+     *
+     * @param srunArgs options added to every engine and router srun step (bench slurm render --srun-arg)
+     */
     public record SlurmSettings(List<String> serveArgs, String runtime, String image, List<String> containerMounts,
             int readyTimeoutSec, List<String> env, String kvBackend, List<String> srunArgs) {
         public SlurmSettings {
