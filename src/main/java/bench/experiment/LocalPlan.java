@@ -9,7 +9,9 @@ import bench.slurm.Router;
 import bench.slurm.Shell;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.stream.Collectors;
 
@@ -75,53 +77,47 @@ public record LocalPlan(Plan plan, Path logDir, List<Proc> processes, String end
     /** The processes that stand in for the plan's nodes and routers, their logs in {@code logDir}. */
     public static LocalPlan of(Plan plan, LocalEngineModel model, Path logDir) {
         List<Proc> procs = new ArrayList<>();
-        List<String> engineUrls = new ArrayList<>();
-        List<String> engineNames = new ArrayList<>();
+        // the plan's URL of each engine and group router: the name of the process standing in for it
+        Map<String, String> standIns = new HashMap<>();
+        String endpoint = null;
         for (Node n : plan.servingNodes().toList()) {
             String name = n.role().jsonName() + "-" + n.host();
             List<Arg> args = texts(serverArgs(List.of("mock"), name, logDir));
             args.addAll(texts(model.mockArgs(n)));
             procs.add(new Proc(name, n.role().jsonName(), n.group(), n.url(), model.engines(n), List.of("-Xms128m"),
                     args));
-            engineUrls.add(n.url());
-            engineNames.add(name);
+            standIns.put(n.url(), name);
+            if (endpoint == null) {
+                endpoint = name;
+            }
         }
-        List<String> routerUrls = new ArrayList<>();
-        List<String> routerNames = new ArrayList<>();
         for (Group g : plan.groups()) {
             Router gr = g.router();
             if (gr != null) {
                 String name = PlanFormat.GROUP_ROUTER + "-" + gr.host();
-                procs.add(router(name, PlanFormat.GROUP_ROUTER, g.index(), gr, logDir, engineUrls, engineNames,
-                        routerUrls, routerNames));
-                routerUrls.add(gr.url());
-                routerNames.add(name);
+                procs.add(router(name, PlanFormat.GROUP_ROUTER, g.index(), gr, logDir, standIns));
+                standIns.put(gr.url(), name);
             }
         }
         Router r = plan.router();
-        String endpoint = engineNames.get(0);
         if (r != null) {
             endpoint = "router";
-            procs.add(router(endpoint, "router", -1, r, logDir, engineUrls, engineNames, routerUrls, routerNames));
+            procs.add(router(endpoint, "router", -1, r, logDir, standIns));
         }
         return new LocalPlan(plan, logDir, procs, endpoint);
     }
 
     /** The router stand-in with the plan router's settings, its workers the processes standing in for them. */
-    private static Proc router(String name, String role, int group, Router r, Path logDir, List<String> engineUrls,
-            List<String> engineNames, List<String> routerUrls, List<String> routerNames) {
+    private static Proc router(String name, String role, int group, Router r, Path logDir,
+            Map<String, String> standIns) {
         List<Arg> args = texts(serverArgs(List.of("mock", "router"), name, logDir));
         args.addAll(texts(List.of("--policy", r.policy())));
         java.util.function.Function<String, Arg> worker = url -> {
-            int i = engineUrls.indexOf(url);
-            if (i >= 0) {
-                return new UrlOf(engineNames.get(i));
-            }
-            int j = routerUrls.indexOf(url);
-            if (j < 0) {
+            String process = standIns.get(url);
+            if (process == null) {
                 throw new IllegalStateException("the router names " + url + ", which no engine or group router serves");
             }
-            return new UrlOf(routerNames.get(j));
+            return new UrlOf(process);
         };
         if (!r.prefill().isEmpty()) {
             args.add(new Text("--vllm-pd-disaggregation"));

@@ -29,9 +29,9 @@ public record RunOutcome(RunMetrics metrics, long startEpochMillis, long duratio
         bench.metrics.LatencyRecorder readerLag, long jitCpuMillis, java.util.Map<String, Double> serverMetrics,
         double cpuStealPct) {
 
-    public RunOutcome withServerMetrics(java.util.Map<String, Double> deltas) {
-        return new RunOutcome(metrics, startEpochMillis, durationNanos, scheduleNanos, lastSendNanos, sent, notSent,
-                interrupted, cpuNanos, reads, stampedReads, tokensRead, readerLag, jitCpuMillis,
-                deltas == null ? null : java.util.Map.copyOf(deltas), cpuStealPct);
+    public RunOutcome {
+        // in the server's order, as /metrics listed them
+        serverMetrics = serverMetrics == null ? null
+                : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(serverMetrics));
     }
 }

@@ -103,9 +103,10 @@ public final class Figures {
 
     /** The four article figures; none when no sweep is drawn over input or output length. */
     public static List<FigureModel> article(ResultTable table, Stat stat, String titlePrefix) {
+        List<View> all = views(table);
         List<View> views = new ArrayList<>();
         for (Axis x : List.of(Axis.INPUT_LEN, Axis.OUTPUT_LEN)) {
-            views(table).stream().filter(v -> v.x() == x).forEach(views::add);
+            all.stream().filter(v -> v.x() == x).forEach(views::add);
         }
         if (views.isEmpty()) {
             return List.of();

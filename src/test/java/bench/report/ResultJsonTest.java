@@ -59,10 +59,7 @@ class ResultJsonTest {
         m.failure(new FailedRequest(3, "bench-3", "http_error", "HTTP 500: boom", 500, 120.5));
         RunOutcome outcome = new RunOutcome(m, 1_795_000_000_000L, 2_000_000_000L, 1_500_000_000L, 1_600_000_000L, 4,
                 0, false,
-                400_000_000L, 20, 5, 18, lag(), 12, null, 0.4);
-        if (serverMetrics != null) {
-            outcome = outcome.withServerMetrics(serverMetrics);
-        }
+                400_000_000L, 20, 5, 18, lag(), 12, serverMetrics, 0.4);
         ObjectMapper mapper = new ObjectMapper();
         RunInfo info = new RunInfo("0.1.0-test", "openai", "dp", "org/model", "org/model (server /tokenize)",
                 "http://127.0.0.1:8000", "/v1/completions", "random", rampUp, metadata,
