@@ -75,34 +75,65 @@ final class SlurmFakes {
         return freeBlock(Ports.BLOCK_SIZE);
     }
 
-    /** A first port of SIZE ports in a row that are free on 127.0.0.1 now. */
+    /**
+     * A first port of SIZE ports in a row that are free on 127.0.0.1 now, below the kernel's
+     * ephemeral range where it can: the test binds them seconds later, and meanwhile any
+     * outgoing connection or port-0 listener on the machine (the test's own health checks
+     * among them) may be given an ephemeral port, which once took a port of the block.
+     */
     static int freeBlock(int size) throws IOException {
+        int ephemeralLow = ephemeralRangeLow();
+        int low = 10_000;
+        int high = ephemeralLow - size;
+        java.util.concurrent.ThreadLocalRandom random = java.util.concurrent.ThreadLocalRandom.current();
         for (int attempt = 0; attempt < 50; attempt++) {
             int candidate;
-            try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-                candidate = s.getLocalPort();
+            if (high > low) {
+                candidate = random.nextInt(low, high);
+            } else {
+                // no room below the ephemeral range: a port the kernel hands out now
+                try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+                    candidate = s.getLocalPort();
+                }
             }
             if (candidate > 65_535 - size) {
                 continue;
             }
-            List<ServerSocket> held = new ArrayList<>();
-            boolean free = true;
-            try {
-                for (int p = candidate; p < candidate + size; p++) {
-                    held.add(new ServerSocket(p, 1, InetAddress.getLoopbackAddress()));
-                }
-            } catch (IOException e) {
-                free = false;
-            } finally {
-                for (ServerSocket s : held) {
-                    s.close();
-                }
-            }
-            if (free) {
+            if (allFree(candidate, size)) {
                 return candidate;
             }
         }
         throw new IOException("no free block of ports on 127.0.0.1");
+    }
+
+    private static boolean allFree(int first, int size) {
+        List<ServerSocket> held = new ArrayList<>();
+        try {
+            for (int p = first; p < first + size; p++) {
+                held.add(new ServerSocket(p, 1, InetAddress.getLoopbackAddress()));
+            }
+            return true;
+        } catch (IOException e) {
+            return false;
+        } finally {
+            for (ServerSocket s : held) {
+                try {
+                    s.close();
+                } catch (IOException ignored) {
+                    // closing a probe
+                }
+            }
+        }
+    }
+
+    /** The first port of the kernel's ephemeral range (Linux's default, 32768, when it cannot be read). */
+    private static int ephemeralRangeLow() {
+        try {
+            String range = Files.readString(Path.of("/proc/sys/net/ipv4/ip_local_port_range")).strip();
+            return Integer.parseInt(range.split("\\s+")[0]);
+        } catch (IOException | RuntimeException e) {
+            return 32_768;
+        }
     }
 
     /** Ends the fakes a failed test left behind, by the pids they recorded ({@code *.pid} in dir). */
